@@ -1,0 +1,150 @@
+package refdata
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/cayleygraph/quad"
+)
+
+// CISARow is one row of CISA's list of agencies and bureaus, names cleaned.
+type CISARow struct {
+	Line   int // line in the CSV file, the header being line 1
+	Agency string
+	Bureau string // empty for a row that lists only the agency
+}
+
+// ReadCISA reads the Agency,Bureau CSV, cleaning stray whitespace and commas
+// from names and skipping blank rows.
+func ReadCISA(r io.Reader) ([]CISARow, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read cisa header: %w", err)
+	}
+	if len(header) < 2 || !strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(header[0], "\ufeff")), "agency") || !strings.EqualFold(strings.TrimSpace(header[1]), "bureau") {
+		return nil, fmt.Errorf("cisa: header is %q, want Agency,Bureau", header)
+	}
+	var rows []CISARow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read cisa: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) != 2 {
+			return nil, fmt.Errorf("cisa line %d: %d fields, want 2", line, len(rec))
+		}
+		row := CISARow{Line: line, Agency: cleanName(rec[0]), Bureau: cleanName(rec[1])}
+		if row.Agency == "" {
+			return nil, fmt.Errorf("cisa line %d: no agency", line)
+		}
+		rows = append(rows, row)
+	}
+}
+
+// cisaEntity is a name in the CISA list, with the IRI it got.
+type cisaEntity struct {
+	iri     quad.IRI
+	name    string
+	matched bool // it is a Federal Register agency
+}
+
+// CISAQuads returns the CISA list as N-Quads in graph <src/cisa>. Each name
+// is matched to a Federal Register agency by nameKey and then reuses that
+// agency's IRI (adding the CISA spelling as skos:altLabel when it differs
+// and no other agency has it); an unmatched name becomes <cisa/SLUG> of type
+// <Agency>. A bureau name that several agencies list ("Office of the
+// Inspector General") is one office per agency: its IRI is
+// <cisa/AGENCY-SLUG/SLUG> and its name "Bureau, Agency", the Federal
+// Register's way of naming such offices. Each bureau is
+// org:subOrganizationOf its agency, with an assertion node <st/cisa/LINE>
+// citing the CSV line. A row whose bureau is the agency itself states no edge.
+func CISAQuads(rows []CISARow, fr *FederalRegister) []quad.Quad {
+	g := SourceCISA
+	agencies := map[string]int{} // how many agencies list each bureau key
+	seen := map[[2]string]bool{}
+	for _, r := range rows {
+		k := [2]string{nameKey(r.Agency), nameKey(r.Bureau)}
+		if r.Bureau != "" && k[0] != k[1] && !seen[k] {
+			seen[k] = true
+			agencies[k[1]]++
+		}
+	}
+	// names every Federal Register agency already answers to, so that a
+	// CISA spelling is added as an alias only where it is unclaimed.
+	claimed := map[string]quad.IRI{}
+	for _, a := range fr.Agencies {
+		claimed[strings.ToLower(a.Name)] = fr.iri[a.ID]
+		if a.ShortName != "" {
+			claimed[strings.ToLower(a.ShortName)] = fr.iri[a.ID]
+		}
+	}
+	var qs []quad.Quad
+	describe := func(e cisaEntity) {
+		if !e.matched {
+			qs = append(qs,
+				quad.Make(e.iri, rdfType, classAgency, g),
+				quad.Make(e.iri, schemaName, quad.String(e.name), g))
+		} else if _, taken := claimed[strings.ToLower(e.name)]; !taken {
+			qs = append(qs, quad.Make(e.iri, altLabel, quad.String(e.name), g))
+		}
+	}
+	agencyOf := func(name string) cisaEntity {
+		if iri, ok := fr.match(name, ""); ok {
+			return cisaEntity{iri: iri, name: name, matched: true}
+		}
+		return cisaEntity{iri: quad.IRI("cisa/" + slug(name)), name: name}
+	}
+	for _, r := range rows {
+		ag := agencyOf(r.Agency)
+		describe(ag)
+		if r.Bureau == "" || nameKey(r.Bureau) == nameKey(r.Agency) {
+			continue
+		}
+		var b cisaEntity
+		if iri, ok := fr.match(r.Bureau, ag.iri); ok {
+			b = cisaEntity{iri: iri, name: r.Bureau, matched: true}
+		} else if agencies[nameKey(r.Bureau)] > 1 {
+			b = cisaEntity{iri: quad.IRI("cisa/" + slug(r.Agency) + "/" + slug(r.Bureau)), name: r.Bureau + ", " + r.Agency}
+		} else {
+			b = cisaEntity{iri: quad.IRI("cisa/" + slug(r.Bureau)), name: r.Bureau}
+		}
+		describe(b)
+		line := strconv.Itoa(r.Line)
+		qs = append(qs, quad.Make(b.iri, subOrgOf, ag.iri, g))
+		qs = append(qs, assertion(quad.IRI("st/cisa/"+line), b.iri, subOrgOf, ag.iri, g, "CSV line "+line, "")...)
+	}
+	return qs
+}
+
+// ConvertCISA reads CISA's CSV from r and the Federal Register's JSON list
+// from frr (to match names against) and writes the CISA list to w as
+// N-Quads, with a header naming both inputs by the given names.
+func ConvertCISA(w io.Writer, r io.Reader, name string, frr io.Reader, frName string) error {
+	fr, err := ReadFederalRegister(frr)
+	if err != nil {
+		return err
+	}
+	rows, err := ReadCISA(r)
+	if err != nil {
+		return err
+	}
+	return writeQuads(w, []string{
+		"Generated by `agencygraph import cisa " + name + " --federalregister " + frName + "`; do not edit.",
+		"Source: CISA's .gov list of federal agencies and bureaus (CC0 1.0), graph <src/cisa>.",
+		"Names matching a Federal Register agency (ignoring case, punctuation, \"U.S.\", \"the\",",
+		"\"Department of X\" vs \"X Department\") use its IRI; others are <cisa/SLUG>.",
+	}, CISAQuads(rows, fr))
+}

@@ -1,0 +1,75 @@
+// name: conflicts
+// description: Things on which sources disagree, each side with its value, source and quote.
+// columns: kind, subject, predicate, value, source, quote, other-value, other-source, other-quote
+//
+// Two kinds: "linked" pairs of assertions the data marks with conflictsWith,
+// and "differing" ones that give the same subject and predicate different
+// literal values (a count, a date) in different sources and are not linked.
+
+var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
+var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
+
+// props returns a node's outgoing values by predicate, typed literals as text.
+function props(node) {
+  var out = {};
+  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
+    (out[r.p] = out[r.p] || []).push(text(r.id));
+  });
+  return out;
+}
+function text(v) {
+  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  return m ? m[1] : v;
+}
+function first(p, pred) { return p[pred] ? p[pred][0] : null; }
+// byKeys sorts rows by the given keys in turn.
+function byKeys(keys) {
+  return function (a, b) {
+    for (var i = 0; i < keys.length; i++) {
+      var x = a[keys[i]], y = b[keys[i]];
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+var TYPE = "<" + RDF + "type>";
+var all = {}, linked = {}, pairs = [];
+g.V("<Assertion>").In(TYPE).ToArray().forEach(function (st) { all[st] = props(st); });
+Object.keys(all).sort().forEach(function (a) {
+  (all[a]["<conflictsWith>"] || []).forEach(function (b) {
+    linked[a + " " + b] = linked[b + " " + a] = true;
+    if (a < b && all[b]) pairs.push(["linked", a, b]);
+  });
+});
+var groups = {};
+Object.keys(all).sort().forEach(function (st) {
+  var p = all[st], o = first(p, OBJECT);
+  if (typeof o === "string" && o.charAt(0) === "<") return; // relationships, not values
+  var key = first(p, SUBJECT) + " " + first(p, PREDICATE);
+  (groups[key] = groups[key] || []).push(st);
+});
+Object.keys(groups).sort().forEach(function (key) {
+  var g1 = groups[key];
+  for (var i = 0; i < g1.length; i++) {
+    for (var j = i + 1; j < g1.length; j++) {
+      var a = all[g1[i]], b = all[g1[j]];
+      if (linked[g1[i] + " " + g1[j]] || first(a, SOURCE) === first(b, SOURCE) || first(a, OBJECT) === first(b, OBJECT)) continue;
+      pairs.push(["differing", g1[i], g1[j]]);
+    }
+  }
+});
+var rows = pairs.map(function (x) {
+  var a = all[x[1]], b = all[x[2]];
+  return {
+    kind: x[0], subject: first(a, SUBJECT), predicate: first(a, PREDICATE),
+    value: first(a, OBJECT), source: first(a, SOURCE), quote: first(a, "<quote>"),
+    "other-value": first(b, OBJECT), "other-source": first(b, SOURCE), "other-quote": first(b, "<quote>")
+  };
+});
+rows.sort(byKeys(["kind", "subject", "predicate", "source", "other-source"]));
+rows.forEach(function (r) { g.Emit(r); });

@@ -1,0 +1,66 @@
+// name: evidence
+// description: Every assertion about an entity, or between two entities: statement, status, source, date, figure, quote.
+// param: entity entity -- the entity
+// param: other entity optional -- only assertions linking the entity to this one
+// columns: subject, predicate, object, status, source, date, figure, quote
+
+var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
+var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
+
+// props returns a node's outgoing values by predicate, typed literals as text.
+function props(node) {
+  var out = {};
+  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
+    (out[r.p] = out[r.p] || []).push(text(r.id));
+  });
+  return out;
+}
+function text(v) {
+  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  return m ? m[1] : v;
+}
+function first(p, pred) { return p[pred] ? p[pred][0] : null; }
+// byKeys sorts rows by the given keys in turn.
+function byKeys(keys) {
+  return function (a, b) {
+    for (var i = 0; i < keys.length; i++) {
+      var x = a[keys[i]], y = b[keys[i]];
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+// row is an assertion as a table row: the statement, its status and source,
+// its date (start, else as-of) and its figure (the wording, else a number).
+var QUANTITIES = ["<headcount>", "<durationDays>", "<detaineeCount>", "<capacity>", "<amountUSD>", "<percent>", "<count>"];
+function row(st) {
+  var p = props(st), figure = first(p, "<figure>");
+  for (var i = 0; figure === null && i < QUANTITIES.length; i++) {
+    if (p[QUANTITIES[i]]) figure = QUANTITIES[i].slice(1, -1) + " " + p[QUANTITIES[i]][0];
+  }
+  var start = first(p, "<http://schema.org/startDate>"), end = first(p, "<http://schema.org/endDate>");
+  return {
+    subject: first(p, SUBJECT), predicate: first(p, PREDICATE), object: first(p, OBJECT),
+    status: first(p, "<status>"), source: first(p, SOURCE),
+    date: start !== null ? (end !== null ? start + "/" + end : start) : first(p, "<asOf>"),
+    figure: figure, quote: first(p, "<quote>")
+  };
+}
+
+var rows = [], seen = {};
+[SUBJECT, OBJECT].forEach(function (end) {
+  g.V(entity).In(end).ToArray().forEach(function (st) {
+    if (seen[st]) return;
+    seen[st] = true;
+    var r = row(st);
+    if (other !== null && r.subject !== other && r.object !== other) return;
+    rows.push(r);
+  });
+});
+rows.sort(byKeys(["subject", "predicate", "object", "source", "quote"]));
+rows.forEach(function (r) { g.Emit(r); });

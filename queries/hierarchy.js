@@ -1,0 +1,81 @@
+// name: hierarchy
+// description: Where an entity sits: its chain of parents (org:subOrganizationOf) up to the top, and its direct sub-units.
+// param: entity entity -- the agency or unit
+// columns: relation, level, unit, parent, source
+//
+// Sources disagree at times (the Federal Register and CISA file a bureau
+// under different parents), so a unit can have several parents; each edge is
+// listed with the sources that state it. level counts steps up (parents,
+// 1 = direct parent) or down (-1 = direct sub-unit).
+
+var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
+var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
+
+// props returns a node's outgoing values by predicate, typed literals as text.
+function props(node) {
+  var out = {};
+  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
+    (out[r.p] = out[r.p] || []).push(text(r.id));
+  });
+  return out;
+}
+function text(v) {
+  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  return m ? m[1] : v;
+}
+function first(p, pred) { return p[pred] ? p[pred][0] : null; }
+// byKeys sorts rows by the given keys in turn.
+function byKeys(keys) {
+  return function (a, b) {
+    for (var i = 0; i < keys.length; i++) {
+      var x = a[keys[i]], y = b[keys[i]];
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+var SUB_OF = "<http://www.w3.org/ns/org#subOrganizationOf>";
+var TYPE = "<" + RDF + "type>";
+var sources = g.V("<Article>", "<Dataset>").In(TYPE).ToArray();
+
+// edgeSources lists who states child subOrganizationOf parent: the sources
+// of its assertion nodes, else the graphs the edge is in.
+function edgeSources(child, parent) {
+  var found = {};
+  g.V(child).In(SUBJECT).Has(PREDICATE, SUB_OF).Has(OBJECT, parent).Out(SOURCE).ToArray()
+    .forEach(function (s) { found[s] = true; });
+  if (Object.keys(found).length === 0) {
+    sources.forEach(function (s) {
+      if (g.V(child).LabelContext(s).Out(SUB_OF).Is(parent).Count() > 0) found[s] = true;
+    });
+  }
+  return Object.keys(found).sort();
+}
+
+var rows = [];
+var seen = {}, level = 0, frontier = [entity];
+seen[entity] = true;
+while (frontier.length > 0) {
+  level++;
+  var next = [];
+  g.V.apply(g, frontier).Tag("child").Out(SUB_OF).TagArray().forEach(function (r) {
+    edgeSources(r.child, r.id).forEach(function (s) {
+      rows.push({ relation: "parent", level: level, unit: r.id, parent: null, child: r.child, source: s });
+    });
+    if (!seen[r.id]) { seen[r.id] = true; next.push(r.id); }
+  });
+  frontier = next;
+}
+rows.forEach(function (r) { r.parent = r.child; delete r.child; });
+g.V(entity).In(SUB_OF).ToArray().forEach(function (u) {
+  edgeSources(u, entity).forEach(function (s) {
+    rows.push({ relation: "sub-unit", level: -1, unit: u, parent: entity, source: s });
+  });
+});
+rows.sort(byKeys(["level", "relation", "unit", "parent", "source"]));
+rows.forEach(function (r) { g.Emit(r); });

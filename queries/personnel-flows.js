@@ -1,0 +1,66 @@
+// name: personnel-flows
+// description: Staff moving into an agency: from which body, how many, for how long, from when, on whose word.
+// param: agency entity default=ICE -- the agency receiving staff
+// columns: from, how, headcount, figure, days, start, when, status, source, quote
+//
+// Staff move in when a body details staff to the agency (from -> agency) or
+// when the agency deputizes another body's officers (agency -> from); an
+// assists statement counts when it carries a headcount or a duration.
+
+var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
+var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
+
+// props returns a node's outgoing values by predicate, typed literals as text.
+function props(node) {
+  var out = {};
+  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
+    (out[r.p] = out[r.p] || []).push(text(r.id));
+  });
+  return out;
+}
+function text(v) {
+  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  return m ? m[1] : v;
+}
+function first(p, pred) { return p[pred] ? p[pred][0] : null; }
+// byKeys sorts rows by the given keys in turn.
+function byKeys(keys) {
+  return function (a, b) {
+    for (var i = 0; i < keys.length; i++) {
+      var x = a[keys[i]], y = b[keys[i]];
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+var rows = [];
+function collect(end, other, preds, counted) {
+  g.V(agency).In(end).ToArray().forEach(function (st) {
+    var p = props(st), pred = first(p, PREDICATE);
+    if (preds.indexOf(pred) < 0) return;
+    var row = {
+      from: first(p, other),
+      how: pred,
+      headcount: first(p, "<headcount>"),
+      figure: first(p, "<figure>"),
+      days: first(p, "<durationDays>"),
+      start: first(p, "<http://schema.org/startDate>"),
+      when: first(p, "<dateText>"),
+      status: first(p, "<status>"),
+      source: first(p, SOURCE),
+      quote: first(p, "<quote>")
+    };
+    if (counted && row.headcount === null && row.days === null) return;
+    rows.push(row);
+  });
+}
+collect(OBJECT, SUBJECT, ["<detailsStaffTo>"], false);
+collect(SUBJECT, OBJECT, ["<deputizes>"], false);
+collect(OBJECT, SUBJECT, ["<assists>"], true);
+rows.sort(byKeys(["start", "from", "how", "source"]));
+rows.forEach(function (r) { g.Emit(r); });

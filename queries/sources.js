@@ -1,0 +1,47 @@
+// name: sources
+// description: The source documents (articles and datasets) and how many assertions each supports.
+// columns: source, type, publisher, published, headline, assertions
+
+var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
+var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
+
+// props returns a node's outgoing values by predicate, typed literals as text.
+function props(node) {
+  var out = {};
+  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
+    (out[r.p] = out[r.p] || []).push(text(r.id));
+  });
+  return out;
+}
+function text(v) {
+  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  return m ? m[1] : v;
+}
+function first(p, pred) { return p[pred] ? p[pred][0] : null; }
+// byKeys sorts rows by the given keys in turn.
+function byKeys(keys) {
+  return function (a, b) {
+    for (var i = 0; i < keys.length; i++) {
+      var x = a[keys[i]], y = b[keys[i]];
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+var TYPE = "<" + RDF + "type>";
+var rows = g.V("<Article>", "<Dataset>").Tag("type").In(TYPE).TagArray().map(function (r) {
+  var p = props(r.id);
+  return {
+    source: r.id, type: r.type, publisher: first(p, "<http://schema.org/publisher>"),
+    published: first(p, "<http://schema.org/datePublished>") + (first(p, "<dateEstimated>") === true ? " (estimated)" : ""),
+    headline: first(p, "<http://schema.org/headline>"),
+    assertions: g.V(r.id).In(SOURCE).Count()
+  };
+});
+rows.sort(byKeys(["source"]));
+rows.forEach(function (r) { g.Emit(r); });

@@ -1,0 +1,72 @@
+// name: timeline
+// description: Assertions in date order, about one entity or (without one) from every article.
+// param: entity entity optional -- only assertions about this entity
+// columns: date, dated-by, when, subject, predicate, object, status, source, quote
+//
+// An assertion is dated by its own start date, else its as-of date, else its
+// end date, else the date its source was published; dated-by says which.
+// Without an entity only articles count: datasets are undated registries.
+
+var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
+var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
+
+// props returns a node's outgoing values by predicate, typed literals as text.
+function props(node) {
+  var out = {};
+  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
+    (out[r.p] = out[r.p] || []).push(text(r.id));
+  });
+  return out;
+}
+function text(v) {
+  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  return m ? m[1] : v;
+}
+function first(p, pred) { return p[pred] ? p[pred][0] : null; }
+// byKeys sorts rows by the given keys in turn.
+function byKeys(keys) {
+  return function (a, b) {
+    for (var i = 0; i < keys.length; i++) {
+      var x = a[keys[i]], y = b[keys[i]];
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+var TYPE = "<" + RDF + "type>";
+var published = {}, isArticle = {};
+g.V("<Article>", "<Dataset>").Tag("type").In(TYPE).Tag("src").Out("<http://schema.org/datePublished>").TagArray()
+  .forEach(function (r) { published[r.src] = text(r.id); isArticle[r.src] = r.type === "<Article>"; });
+
+var sts;
+if (entity === null) {
+  sts = g.V("<Assertion>").In(TYPE).ToArray();
+} else {
+  var seen = {};
+  sts = g.V(entity).In(SUBJECT).ToArray().concat(g.V(entity).In(OBJECT).ToArray()).filter(function (st) {
+    return seen[st] ? false : (seen[st] = true);
+  });
+}
+var rows = [];
+sts.forEach(function (st) {
+  var p = props(st), src = first(p, SOURCE);
+  if (entity === null && !isArticle[src]) return;
+  var dated = [["<http://schema.org/startDate>", "start"], ["<asOf>", "as of"], ["<http://schema.org/endDate>", "end"]];
+  var date = null, by = null;
+  for (var i = 0; i < dated.length && date === null; i++) {
+    if (p[dated[i][0]]) { date = p[dated[i][0]][0]; by = dated[i][1]; }
+  }
+  if (date === null && published[src] !== undefined) { date = published[src]; by = "published"; }
+  rows.push({
+    date: date, "dated-by": by, when: first(p, "<dateText>"),
+    subject: first(p, SUBJECT), predicate: first(p, PREDICATE), object: first(p, OBJECT),
+    status: first(p, "<status>"), source: src, quote: first(p, "<quote>")
+  });
+});
+rows.sort(byKeys(["date", "subject", "predicate", "object", "source"]));
+rows.forEach(function (r) { g.Emit(r); });
