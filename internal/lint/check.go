@@ -449,9 +449,10 @@ func (d *dataset) checkLiterals() []Problem {
 	return ps
 }
 
-// checkAliases reports a name or alias (compared case-insensitively,
-// trimmed) that two different entities claim: lookups by name must land on
-// one entity.
+// checkAliases reports a name or alias that two different entities claim:
+// lookups by name must land on one entity. Names compare as graph.Lookup
+// compares them: ignoring case, runs of white space and the kind of
+// apostrophe, quote or dash.
 func (d *dataset) checkAliases() []Problem {
 	var ps []Problem
 	type claim struct {
@@ -464,7 +465,7 @@ func (d *dataset) checkAliases() []Problem {
 		if q.Label == vocabGraph || (q.Predicate != schemaName && q.Predicate != altLabel) {
 			continue
 		}
-		key := strings.ToLower(strings.TrimSpace(lexical(q.Object)))
+		key := strings.ToLower(normalize(lexical(q.Object)))
 		c, ok := first[key]
 		if !ok {
 			first[key] = claim{owner: q.Subject, at: q}

@@ -65,7 +65,8 @@ func TestCheck(t *testing.T) {
 			`bad-quantity.nq:25: error: <headcount> "about 500"^^xsd:integer: not an xsd:integer`,
 			`bad-quantity.nq:34: error: <headcount> "500": a quantity must be typed xsd:integer or xsd:decimal`}},
 		{"duplicate-alias.nq", []string{
-			`duplicate-alias.nq:7: error: alias " ice" of <IRS> is already claimed by <ICE> (duplicate-alias.nq:4)`}},
+			`duplicate-alias.nq:7: error: alias " ice" of <IRS> is already claimed by <ICE> (duplicate-alias.nq:4)`,
+			`duplicate-alias.nq:36: error: alias "the  IRS's unit" of <IRS> is already claimed by <ICE> (duplicate-alias.nq:35)`}},
 		{"bad-status.nq", []string{
 			"bad-status.nq:15: error: status <status/rumoured> is not a declared <Status>"}},
 		{"domain-range.nq", []string{
