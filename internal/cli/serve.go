@@ -25,6 +25,7 @@ type serveOptions struct {
 	MaxResults    int
 	MaxBody       int64
 	MaxConcurrent int
+	MaxMemory     int64
 	CORSOrigin    string
 	Writable      bool
 	TokenFile     string
@@ -40,7 +41,8 @@ func newServeCmd(app *App) *cobra.Command {
 (/api/v1/saved), entity lookup (/api/v1/entities?q=), /api/v1/stats,
 /healthz and /readyz. It listens on loopback unless --addr says otherwise.
 Every query runs under --query-timeout and returns at most --max-results rows;
-at most --max-concurrent run at once and the rest are told to retry (503).
+at most --max-concurrent run at once and the rest are told to retry (503);
+queries running when the heap has grown by --max-query-memory are stopped.
 --load serves only the given N-Quads files from memory instead of the store.
 Writes (/api/v1/write, /api/v2/write, the delete endpoints) need --writable
 and a bearer token read from --token-file. SIGINT or SIGTERM stop it: requests
@@ -57,6 +59,7 @@ in flight get up to --query-timeout to finish, then the store is closed.`,
 	f.IntVar(&opts.MaxResults, "max-results", 10000, "most rows a query returns")
 	f.Int64Var(&opts.MaxBody, "max-body", server.DefaultMaxBody, "largest request body in bytes (413 beyond)")
 	f.IntVar(&opts.MaxConcurrent, "max-concurrent", 2*runtime.GOMAXPROCS(0), "most queries running at once (503 beyond)")
+	f.Int64Var(&opts.MaxMemory, "max-query-memory", server.DefaultMaxQueryMemory, "bytes the heap may grow by while queries run before they are stopped (503)")
 	f.StringVar(&opts.CORSOrigin, "cors-origin", "", "the one browser origin allowed to call the API (default none)")
 	f.BoolVar(&opts.Writable, "writable", false, "enable the write and delete endpoints (needs --token-file)")
 	f.StringVar(&opts.TokenFile, "token-file", "", "file holding the bearer token writes must present")
@@ -64,8 +67,8 @@ in flight get up to --query-timeout to finish, then the store is closed.`,
 }
 
 func runServe(ctx context.Context, app *App, opts *serveOptions) error {
-	if opts.QueryTimeout <= 0 || opts.MaxResults <= 0 || opts.MaxBody <= 0 || opts.MaxConcurrent <= 0 {
-		return graph.Errorf(graph.EINVALID, "--query-timeout, --max-results, --max-body and --max-concurrent must be positive")
+	if opts.QueryTimeout <= 0 || opts.MaxResults <= 0 || opts.MaxBody <= 0 || opts.MaxConcurrent <= 0 || opts.MaxMemory <= 0 {
+		return graph.Errorf(graph.EINVALID, "--query-timeout, --max-results, --max-body, --max-concurrent and --max-query-memory must be positive")
 	}
 	token, err := readToken(opts)
 	if err != nil {
@@ -92,14 +95,18 @@ func serveOn(ctx context.Context, app *App, opts *serveOptions, s *graph.Store, 
 	if err != nil {
 		return err
 	}
+	// Spare Ps, so that scripts spinning until their deadline cannot starve
+	// the rest of the server.
+	runtime.GOMAXPROCS(server.Procs(opts.MaxConcurrent))
 	runner := &query.Runner{Store: s, Timeout: opts.QueryTimeout, Limit: opts.MaxResults}
 	srv := server.New(runner, saved, server.Config{
-		MaxBody:       opts.MaxBody,
-		MaxConcurrent: opts.MaxConcurrent,
-		CORSOrigin:    opts.CORSOrigin,
-		Writable:      opts.Writable,
-		Token:         token,
-		Log:           slog.New(slog.NewTextHandler(app.Stderr, nil)),
+		MaxBody:        opts.MaxBody,
+		MaxConcurrent:  opts.MaxConcurrent,
+		MaxQueryMemory: opts.MaxMemory,
+		CORSOrigin:     opts.CORSOrigin,
+		Writable:       opts.Writable,
+		Token:          token,
+		Log:            slog.New(slog.NewTextHandler(app.Stderr, nil)),
 	})
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,14 +73,16 @@ func (s *Server) gizmo(r *http.Request, src string, limit int) ([]any, error) {
 }
 
 // writeResult writes results as Cayley does: {"result": [...]}, null when
-// there are none.
-func writeResult(w http.ResponseWriter, contentType string, res []any) {
+// there are none, and a newline. Cayley's v1 query endpoint escapes <, > and
+// & in strings (\u003cICE\u003e), its v2 endpoint does not; escapeHTML says
+// which to imitate. Either way a JSON decoder reads the same values.
+func writeResult(w http.ResponseWriter, contentType string, res []any, escapeHTML bool) {
 	if len(res) == 0 {
 		res = nil
 	}
 	w.Header().Set("Content-Type", contentType)
 	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	enc.SetEscapeHTML(escapeHTML)
 	enc.Encode(map[string]any{"result": res})
 }
 
@@ -87,42 +90,47 @@ func writeResult(w http.ResponseWriter, contentType string, res []any) {
 // body, ?limit= caps the rows.
 func (s *Server) handleV1Query(w http.ResponseWriter, r *http.Request) {
 	if err := checkLang(r.PathValue("lang")); err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingPlain)
 		return
 	}
 	limit, err := s.limitFrom(r)
 	if err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingV1Query)
 		return
 	}
 	src, err := io.ReadAll(r.Body)
 	if err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingV1Query)
 		return
 	}
 	res, err := s.gizmo(r, string(src), limit)
 	if err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingV1Query)
 		return
 	}
-	writeResult(w, contentTypeJSON, res)
+	writeResult(w, contentTypeJSON, res, true)
 }
 
 // handleV2Query is Cayley's /api/v2/query?lang=gizmo: the script is ?qu= on
-// GET and the body on POST.
+// GET and the body on POST; Accept: application/ld+json asks for JSON-LD
+// values.
 func (s *Server) handleV2Query(w http.ResponseWriter, r *http.Request) {
 	if err := checkLang(r.URL.Query().Get("lang")); err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingPlain)
 		return
 	}
 	limit, err := s.limitFrom(r)
 	if err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingPlain)
 		return
 	}
 	src, err := querySource(r)
 	if err != nil {
-		s.error(w, r, err)
+		f := framingPlain // Cayley: jsonResponse for an empty query
+		if graph.Code(err) != graph.EINVALID {
+			f = framingV2Query // a body too large or cut off
+		}
+		s.errorAs(w, r, err, f)
 		return
 	}
 	ctype := contentTypeJSON
@@ -136,10 +144,10 @@ func (s *Server) handleV2Query(w http.ResponseWriter, r *http.Request) {
 		res, err = s.gizmo(r, src, limit)
 	}
 	if err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingV2Query)
 		return
 	}
-	writeResult(w, ctype, res)
+	writeResult(w, ctype, res, false)
 }
 
 // querySource returns the script of a v2 query or shape request.
@@ -160,23 +168,30 @@ func querySource(r *http.Request) (string, error) {
 
 // handleV1Shape is Cayley's /api/v1/shape/gizmo: the iterator tree the
 // script builds, as nodes and links, without running it. POST takes the
-// script as the body, as Cayley does; GET takes it as ?qu=.
+// script as the body, as Cayley does; GET (which Cayley lacks) takes it as
+// ?qu=. The body is json.Marshal's, without a newline, as Cayley writes it.
 func (s *Server) handleV1Shape(w http.ResponseWriter, r *http.Request) {
 	if err := checkLang(r.PathValue("lang")); err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingPlain)
 		return
 	}
 	src, err := querySource(r)
 	if err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingEncoder)
 		return
 	}
 	shape, err := s.shape(r.Context(), src)
 	if err != nil {
-		s.error(w, r, err)
+		s.errorAs(w, r, err, framingEncoder)
 		return
 	}
-	writeJSON(w, http.StatusOK, shape)
+	data, err := json.Marshal(shape)
+	if err != nil {
+		s.errorAs(w, r, err, framingEncoder)
+		return
+	}
+	w.Header().Set("Content-Type", contentTypeJSON)
+	w.Write(data)
 }
 
 // firstMediaType returns the first media type of an Accept or Content-Type
@@ -191,13 +206,15 @@ func firstMediaType(h string) string {
 }
 
 // readFormat picks the format of GET /api/v2/read as Cayley does: ?format=
-// by name, else the Accept header's MIME type, else N-Quads.
+// by name (nil if unknown), else the first MIME type of Accept if it names
+// a format, else N-Quads, so that curl's */* and a browser's text/html get
+// N-Quads.
 func readFormat(r *http.Request) *quad.Format {
 	if name := r.FormValue("format"); name != "" {
 		return quad.FormatByName(name)
 	}
-	if mt := firstMediaType(r.Header.Get("Accept")); mt != "" && mt != "*/*" {
-		return quad.FormatByMime(mt)
+	if f := quad.FormatByMime(firstMediaType(r.Header.Get("Accept"))); f != nil {
+		return f
 	}
 	return quad.FormatByName("nquads")
 }
@@ -326,8 +343,21 @@ func (s *Server) handleV2Formats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// apply adds and removes quads in one transaction and drops the entity
+// index, which the next lookup rebuilds with the names written.
+func (s *Server) apply(ctx context.Context, add, del []quad.Quad) error {
+	if err := s.store.Apply(ctx, add, del); err != nil {
+		return err
+	}
+	s.store.InvalidateLookup()
+	return nil
+}
+
 // jsonQuads parses the body of Cayley's v1 write and delete: a JSON array of
-// {"subject", "predicate", "object", "label"} strings in N-Quads notation.
+// {"subject", "predicate", "object", "label"} terms in N-Quads notation.
+// Each becomes one N-Quads line read by the loader's strict parser, so the
+// terms obey the same rules as a loaded file; an error names the quad by its
+// index ("quad 2: …"). Cayley itself reads bare words as string literals.
 func jsonQuads(r io.Reader) ([]quad.Quad, error) {
 	var in []struct {
 		Subject   string `json:"subject"`
@@ -336,28 +366,37 @@ func jsonQuads(r io.Reader) ([]quad.Quad, error) {
 		Label     string `json:"label"`
 	}
 	if err := json.NewDecoder(r).Decode(&in); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, err
+		}
 		return nil, &graph.Error{Code: graph.EINVALID, Message: "body is not a JSON array of quads: " + err.Error(), Err: err}
 	}
 	out := make([]quad.Quad, 0, len(in))
 	for i, jq := range in {
-		q := quad.Quad{
-			Subject:   quad.StringToValue(jq.Subject),
-			Predicate: quad.StringToValue(jq.Predicate),
-			Object:    quad.StringToValue(jq.Object),
-			Label:     quad.StringToValue(jq.Label),
+		terms := []string{jq.Subject, jq.Predicate, jq.Object}
+		if jq.Label != "" {
+			terms = append(terms, jq.Label)
 		}
-		if !q.IsValid() {
-			return nil, graph.Errorf(graph.EINVALID, "invalid quad at index %d. %s", i, q)
+		line := strings.Join(terms, " ") + " .\n"
+		if jq.Subject == "" || jq.Predicate == "" || jq.Object == "" || strings.ContainsAny(line[:len(line)-1], "\r\n") {
+			return nil, graph.Errorf(graph.EINVALID, "quad %d: subject, predicate and object are required, on one line", i)
 		}
-		out = append(out, q)
+		qs, err := quad.ReadAll(nquads.NewReader(strings.NewReader(line), fmt.Sprintf("quad %d", i), nquads.Options{}))
+		if err != nil {
+			return nil, &graph.Error{Code: graph.EINVALID, Message: err.Error(), Err: err}
+		}
+		out = append(out, qs...)
 	}
 	return out, nil
 }
 
+// handleV1Write is Cayley's POST /api/v1/write: a JSON array of quads,
+// added all or nothing.
 func (s *Server) handleV1Write(w http.ResponseWriter, r *http.Request) {
 	qs, err := jsonQuads(r.Body)
 	if err == nil {
-		err = s.store.Apply(r.Context(), qs, nil)
+		err = s.apply(r.Context(), qs, nil)
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -368,10 +407,12 @@ func (s *Server) handleV1Write(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `{"result": "Successfully wrote %d quads."}`, len(qs))
 }
 
+// handleV1Delete is Cayley's POST /api/v1/delete: a JSON array of quads,
+// removed all or nothing; quads the store lacks are not an error.
 func (s *Server) handleV1Delete(w http.ResponseWriter, r *http.Request) {
 	qs, err := jsonQuads(r.Body)
 	if err == nil {
-		err = s.store.Apply(r.Context(), nil, qs)
+		err = s.apply(r.Context(), nil, qs)
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -439,10 +480,11 @@ func (s *Server) handleV2Write(w http.ResponseWriter, r *http.Request) {
 		var res graph.LoadResult
 		res, err = s.store.Load(r.Context(), []graph.Input{graph.ReaderInput("body", body)}, graph.LoadOptions{})
 		n = res.Read
+		s.store.InvalidateLookup() // new names and aliases
 	} else {
 		var qs []quad.Quad
 		if qs, err = readQuads(body, format); err == nil {
-			err = s.store.Apply(r.Context(), qs, nil)
+			err = s.apply(r.Context(), qs, nil)
 			n = int64(len(qs))
 		}
 	}
@@ -464,7 +506,7 @@ func (s *Server) handleV2Delete(w http.ResponseWriter, r *http.Request) {
 		qs, err = readQuads(body, format)
 	}
 	if err == nil {
-		err = s.store.Apply(r.Context(), nil, qs)
+		err = s.apply(r.Context(), nil, qs)
 	}
 	if err != nil {
 		s.error(w, r, err)

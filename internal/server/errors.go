@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/agencygraph/agencygraph/graph"
@@ -58,6 +59,22 @@ func statusOf(err error) (int, string) {
 // object {"error": message}. Internal errors are logged with their detail
 // and shown to the client only as "internal error".
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.status(w, r, err)
+	writeJSON(w, status, errorBody{msg})
+}
+
+// errorBody is this server's own error answer: {"error": message}.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// status is statusOf, plus what answering with it entails: an internal
+// error is logged with its detail, a 503 says when to retry.
+func (s *Server) status(w http.ResponseWriter, r *http.Request, err error) (int, string) {
+	if errors.Is(context.Cause(r.Context()), errMemory) {
+		err = graph.Errorf(graph.EBUSY, "query stopped: the server's memory grew by more than %d MiB while it ran; retry, or ask for less",
+			s.cfg.MaxQueryMemory>>20)
+	}
 	status, msg := statusOf(err)
 	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -65,9 +82,38 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
-	writeJSON(w, status, struct {
-		Error string `json:"error"`
-	}{msg})
+	return status, msg
+}
+
+// framing is how an endpoint of Cayley's writes an error object: the bytes
+// around the JSON string of the message. Cayley's v1 and v2 handlers each
+// write their own by hand, and clients written for Cayley may compare bytes.
+type framing struct{ before, after string }
+
+var (
+	// framingV1Query is Cayley's v1 query errors (internal/http query.go
+	// defaultErrorFunc): a space before the colon, no newline.
+	framingV1Query = framing{`{"error" : `, `}`}
+	// framingPlain is Cayley's jsonResponse (unknown language, empty query,
+	// bad format): no newline.
+	framingPlain = framing{`{"error": `, `}`}
+	// framingV2Query is Cayley's v2 query errors (server/http api_v2.go
+	// defaultErrorFunc): with a newline.
+	framingV2Query = framing{`{"error": `, "}\n"}
+	// framingEncoder is json.Encoder's {"error":"…"} and a newline, as
+	// Cayley's v1 shape errors (WriteError) and this server's own endpoints.
+	framingEncoder = framing{`{"error":`, "}\n"}
+)
+
+// errorAs answers a failed request like error, in the framing f of the
+// Cayley endpoint it imitates. The message is escaped as encoding/json
+// escapes by default (<, > and & as \u003c…), as Cayley's are.
+func (s *Server) errorAs(w http.ResponseWriter, r *http.Request, err error, f framing) {
+	status, msg := s.status(w, r, err)
+	data, _ := json.Marshal(msg)
+	w.Header().Set("Content-Type", contentTypeJSON)
+	w.WriteHeader(status)
+	io.WriteString(w, f.before+string(data)+f.after)
 }
 
 // writeJSON writes v as the whole response, without escaping <, > and & as

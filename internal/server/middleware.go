@@ -152,6 +152,9 @@ func (s *Server) bounded(h http.HandlerFunc, exclusive bool) http.HandlerFunc {
 			s.error(w, r, graph.Errorf(graph.EBUSY, "server busy: %d queries running; retry shortly", cap(s.slots)))
 			return
 		}
+		ctx, done := s.mem.track(r.Context())
+		defer done()
+		r = r.WithContext(ctx)
 		switch {
 		case !s.lockReads:
 		case exclusive:

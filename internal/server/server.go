@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -34,6 +35,9 @@ type Config struct {
 	// present Token as a bearer token.
 	Writable bool
 	Token    string
+	// MaxQueryMemory is how many bytes the heap may grow by while queries
+	// run before they are all stopped with 503 (see memoryGuard).
+	MaxQueryMemory int64
 	// Log receives one line per request and the detail of internal errors.
 	Log *slog.Logger
 }
@@ -54,10 +58,12 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	slots   chan struct{} // one token per query allowed to run
+	mem     *memoryGuard
 
-	// A memory store is not safe for a write concurrent with reads (Bolt and
-	// SQL stores have transactions): when writes are enabled on one, queries
-	// hold storeMu for reading and writes hold it exclusively.
+	// When writes are enabled, queries hold storeMu for reading and writes
+	// hold it exclusively: a memory store is not safe for a write concurrent
+	// with reads, and a write to a small Bolt store rebuilds the file and
+	// replaces the Cayley quad store that running queries hold.
 	storeMu   sync.RWMutex
 	lockReads bool
 
@@ -74,6 +80,9 @@ func New(runner *query.Runner, saved map[string]*query.Saved, cfg Config) *Serve
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = 1
 	}
+	if cfg.MaxQueryMemory <= 0 {
+		cfg.MaxQueryMemory = DefaultMaxQueryMemory
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -85,11 +94,12 @@ func New(runner *query.Runner, saved map[string]*query.Saved, cfg Config) *Serve
 		cfg:       cfg,
 		log:       cfg.Log,
 		slots:     make(chan struct{}, cfg.MaxConcurrent),
-		lockReads: cfg.Writable && runner.Store.Config().Backend == graph.Memory,
+		mem:       newMemoryGuard(cfg.MaxQueryMemory),
+		lockReads: cfg.Writable,
 		shutdown:  make(chan struct{}),
 	}
 	s.registerRoutes()
-	s.handler = s.logRequests(s.cors(s.limitBody(s.mux)))
+	s.handler = s.logRequests(s.cors(s.limitBody(http.HandlerFunc(s.route))))
 	return s
 }
 
@@ -120,6 +130,56 @@ func (s *Server) registerRoutes() {
 	s.registerExportRoutes()
 }
 
+// route dispatches r through the mux. A request no route takes gets the
+// mux's status (404, or 405 with Allow) but as a JSON error, like every
+// other answer of the API, instead of the mux's text.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		// Through the mux again: only its ServeHTTP sets r.PathValue.
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	probe := &statusProbe{header: http.Header{}}
+	h.ServeHTTP(probe, r)
+	if allow := probe.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	if probe.status == http.StatusMethodNotAllowed {
+		writeJSON(w, probe.status, errorBody{fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, probe.header.Get("Allow"))})
+		return
+	}
+	writeJSON(w, http.StatusNotFound, errorBody{"no such endpoint: " + r.URL.Path})
+}
+
+// statusProbe records the status and headers the mux's own 404 or 405
+// handler sets, and drops its text.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header         { return p.header }
+func (p *statusProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *statusProbe) WriteHeader(code int)        { p.status = code }
+
+// maxExtraProcs bounds the Ps that Procs adds: beyond some number of
+// spinning scripts, more OS threads buy nothing on a small machine but GC
+// workers.
+const maxExtraProcs = 64
+
+// Procs returns the GOMAXPROCS a process serving with maxConcurrent query
+// slots should run with: the machine's CPUs plus one P per slot (at most
+// maxExtraProcs). A script that spins (while(true){}) holds a P until its
+// deadline, and Go preempts it only every 10ms or so for the goroutines
+// queued behind it, so with as many runaways as CPUs every other request
+// waits in 10ms steps. With spare Ps, other requests run on threads of their
+// own, and the operating system, which favours threads that just woke,
+// shares the cores among them: cheap queries stay fast (TestServer_Runaway).
+func Procs(maxConcurrent int) int {
+	return runtime.NumCPU() + min(max(maxConcurrent, 0), maxExtraProcs)
+}
+
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
@@ -141,6 +201,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 		return err
 	case <-ctx.Done():
 	}
+	s.log.Info("shutting down", "grace", grace)
 	s.once.Do(func() { close(s.shutdown) })
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
