@@ -265,6 +265,13 @@ func (s *Store) Lookup(ctx context.Context, name string) (quad.IRI, error) {
 	if err != nil {
 		return "", err
 	}
+	if len(name) > maxLookupLen {
+		// No name is this long; and the edit distances behind "closest"
+		// cost len(name) × every key, which a huge value would turn into
+		// minutes of work.
+		return "", Errorf(ENOTFOUND, "unknown entity %q… (%d bytes; no entity name is longer than %d)",
+			truncate(name, 40), len(name), maxLookupLen)
+	}
 	k := normalize(name)
 	if tiers, ok := ix.exact[k]; ok {
 		for _, found := range tiers {
@@ -286,6 +293,21 @@ func (s *Store) Lookup(ctx context.Context, name string) (quad.IRI, error) {
 		msg += "; closest: " + displays(closest)
 	}
 	return "", &Error{Code: ENOTFOUND, Message: msg}
+}
+
+// maxLookupLen bounds what Lookup compares: the longest name or alias in
+// the bundled dataset has 81 bytes.
+const maxLookupLen = 256
+
+// truncate returns s cut to at most n runes.
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 func ambiguous(name string, found []*Entity) error {

@@ -78,6 +78,8 @@ func TestStore_LookupErrors(t *testing.T) {
 		{"injection attempt", `"); g.V().all(); ("`, graph.ENOTFOUND,
 			[]string{`unknown entity "\"); g.V().all(); (\""`}},
 		{"Assertion nodes are not entities", "st/001-dea-assists-ice", graph.ENOTFOUND, nil},
+		{"huge value, cut short", strings.Repeat("ab", 50000), graph.ENOTFOUND,
+			[]string{`unknown entity "` + strings.Repeat("ab", 20) + `"… (100000 bytes; no entity name is longer than 256)`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

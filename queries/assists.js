@@ -30,16 +30,18 @@ function first(p, pred) { return p[pred] ? p[pred][0] : null; }
 
 var rows = [];
 function collect(end, preds, helperEnd) {
-  g.V(agency).In(end).ToArray().forEach(function (st) {
-    var p = props(st);
-    if (preds.indexOf(first(p, PREDICATE)) < 0) return;
-    rows.push({
-      helper: first(p, helperEnd),
-      help: first(p, PREDICATE),
-      source: first(p, SOURCE),
-      quote: first(p, "<quote>"),
-      status: first(p, "<status>")
-    });
+  preds.forEach(function (pred) {
+    g.V(agency).In(end).Has(PREDICATE, pred).ToArray().forEach(function (st) { add(st, helperEnd); });
+  });
+}
+function add(st, helperEnd) {
+  var p = props(st);
+  rows.push({
+    helper: first(p, helperEnd),
+    help: first(p, PREDICATE),
+    source: first(p, SOURCE),
+    quote: first(p, "<quote>"),
+    status: first(p, "<status>")
   });
 }
 collect(OBJECT, TO_AGENCY, SUBJECT);
@@ -47,6 +49,7 @@ collect(SUBJECT, BY_AGENCY, OBJECT);
 rows.sort(function (a, b) {
   return a.helper < b.helper ? -1 : a.helper > b.helper ? 1 :
     a.help < b.help ? -1 : a.help > b.help ? 1 :
-    a.source < b.source ? -1 : a.source > b.source ? 1 : 0;
+    a.source < b.source ? -1 : a.source > b.source ? 1 :
+    a.quote < b.quote ? -1 : a.quote > b.quote ? 1 : 0;
 });
 rows.forEach(function (r) { g.Emit(r); });

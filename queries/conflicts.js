@@ -38,8 +38,19 @@ function byKeys(keys) {
 }
 
 var TYPE = "<" + RDF + "type>";
-var all = {}, linked = {}, pairs = [];
-g.V("<Assertion>").In(TYPE).ToArray().forEach(function (st) { all[st] = props(st); });
+// Only two kinds of assertion can take part: those linked by conflictsWith
+// and those whose object is a value, not an entity. Two bulk queries find
+// them, so that only they have their properties read.
+var isAssertion = {}, all = {}, linked = {}, pairs = [];
+g.V("<Assertion>").In(TYPE).ToArray().forEach(function (st) { isAssertion[st] = true; });
+g.V("<Assertion>").In(TYPE).Tag("st").Out("<conflictsWith>").TagArray().forEach(function (r) {
+  all[r.st] = true;
+  if (isAssertion[r.id]) all[r.id] = true;
+});
+g.V("<Assertion>").In(TYPE).Tag("st").Out(OBJECT).TagArray().forEach(function (r) {
+  if (typeof r.id !== "string" || r.id.charAt(0) !== "<") all[r.st] = true;
+});
+Object.keys(all).forEach(function (st) { all[st] = props(st); });
 Object.keys(all).sort().forEach(function (a) {
   (all[a]["<conflictsWith>"] || []).forEach(function (b) {
     linked[a + " " + b] = linked[b + " " + a] = true;
@@ -71,5 +82,5 @@ var rows = pairs.map(function (x) {
     "other-value": first(b, OBJECT), "other-source": first(b, SOURCE), "other-quote": first(b, "<quote>")
   };
 });
-rows.sort(byKeys(["kind", "subject", "predicate", "source", "other-source"]));
+rows.sort(byKeys(["kind", "subject", "predicate", "source", "other-source", "quote", "other-quote"]));
 rows.forEach(function (r) { g.Emit(r); });

@@ -55,5 +55,5 @@ var rows = g.V("<deputizes>").In(PREDICATE).ToArray().map(function (st) {
   return { by: r.subject, deputized: r.object, figure: r.figure, date: r.date,
     status: r.status, source: r.source, quote: r.quote };
 });
-rows.sort(byKeys(["date", "by", "deputized", "source"]));
+rows.sort(byKeys(["date", "by", "deputized", "source", "quote"]));
 rows.forEach(function (r) { g.Emit(r); });

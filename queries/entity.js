@@ -36,10 +36,16 @@ function byKeys(keys) {
 
 var TYPE = "<" + RDF + "type>", SUB_OF = "<http://www.w3.org/ns/org#subOrganizationOf>";
 var p = props(entity);
+// list emits each value once: an edge stated in several graphs (a parent
+// the Federal Register, CISA and an article all give) comes back per graph.
 function list(field, values) {
-  (values || []).slice().sort().forEach(function (v) { g.Emit({ field: field, value: v }); });
+  (values || []).slice().sort().forEach(function (v, i, all) {
+    if (i === 0 || v !== all[i - 1]) g.Emit({ field: field, value: v });
+  });
 }
-g.Emit({ field: "iri", value: entity });
+// The IRI as text ("ICE", not "<ICE>"): what a user types, which a table
+// would otherwise replace by the name.
+g.Emit({ field: "iri", value: entity.slice(1, -1) });
 list("type", p[TYPE]);
 list("name", p["<http://schema.org/name>"]);
 list("alias", p["<http://www.w3.org/2004/02/skos/core#altLabel>"]);

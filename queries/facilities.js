@@ -56,5 +56,5 @@ g.V(agency).In(SUBJECT).Has(PREDICATE, "<usesFacility>").ToArray().forEach(funct
   if (operators.length === 0) operators = [null];
   operators.forEach(function (op) { add(st, facility, op); });
 });
-rows.sort(byKeys(["facility", "provider", "relation", "source"]));
+rows.sort(byKeys(["facility", "provider", "relation", "source", "quote"]));
 rows.forEach(function (r) { g.Emit(r); });

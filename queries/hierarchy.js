@@ -5,8 +5,9 @@
 //
 // Sources disagree at times (the Federal Register and CISA file a bureau
 // under different parents), so a unit can have several parents; each edge is
-// listed with the sources that state it. level counts steps up (parents,
-// 1 = direct parent) or down (-1 = direct sub-unit).
+// listed with the sources that state it. Each row is one edge "unit
+// subOrganizationOf parent"; level counts steps up (1 = the entity's own
+// parent edge, 2 = its parent's…) or down (-1 = a direct sub-unit).
 
 var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
@@ -57,25 +58,26 @@ function edgeSources(child, parent) {
   return Object.keys(found).sort();
 }
 
-var rows = [];
+// An edge stated in several graphs is one path per graph: list each edge once.
+var rows = [], listed = {};
+function edge(relation, level, unit, parent) {
+  if (listed[unit + " " + parent]) return;
+  listed[unit + " " + parent] = true;
+  edgeSources(unit, parent).forEach(function (s) {
+    rows.push({ relation: relation, level: level, unit: unit, parent: parent, source: s });
+  });
+}
 var seen = {}, level = 0, frontier = [entity];
 seen[entity] = true;
 while (frontier.length > 0) {
   level++;
   var next = [];
   g.V.apply(g, frontier).Tag("child").Out(SUB_OF).TagArray().forEach(function (r) {
-    edgeSources(r.child, r.id).forEach(function (s) {
-      rows.push({ relation: "parent", level: level, unit: r.id, parent: null, child: r.child, source: s });
-    });
+    edge("parent", level, r.child, r.id);
     if (!seen[r.id]) { seen[r.id] = true; next.push(r.id); }
   });
   frontier = next;
 }
-rows.forEach(function (r) { r.parent = r.child; delete r.child; });
-g.V(entity).In(SUB_OF).ToArray().forEach(function (u) {
-  edgeSources(u, entity).forEach(function (s) {
-    rows.push({ relation: "sub-unit", level: -1, unit: u, parent: entity, source: s });
-  });
-});
-rows.sort(byKeys(["level", "relation", "unit", "parent", "source"]));
+g.V(entity).In(SUB_OF).ToArray().forEach(function (u) { edge("sub-unit", -1, u, entity); });
+rows.sort(byKeys(["relation", "level", "unit", "parent", "source"]));
 rows.forEach(function (r) { g.Emit(r); });

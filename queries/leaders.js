@@ -55,5 +55,5 @@ function collect(st) {
 }
 g.V(entity).In(OBJECT).Has(PREDICATE, "<" + ORG + "headOf>").ToArray().forEach(collect);
 g.V(entity).In("<" + ORG + "postIn>").In(OBJECT).Has(PREDICATE, "<" + ORG + "holds>").ToArray().forEach(collect);
-rows.sort(byKeys(["former", "person", "source"]));
+rows.sort(byKeys(["former", "person", "source", "quote"]));
 rows.forEach(function (r) { g.Emit(r); });

@@ -39,10 +39,9 @@ function byKeys(keys) {
 }
 
 var rows = [];
-function collect(end, other, preds, counted) {
-  g.V(agency).In(end).ToArray().forEach(function (st) {
-    var p = props(st), pred = first(p, PREDICATE);
-    if (preds.indexOf(pred) < 0) return;
+function collect(end, other, pred, counted) {
+  g.V(agency).In(end).Has(PREDICATE, pred).ToArray().forEach(function (st) {
+    var p = props(st);
     var row = {
       from: first(p, other),
       how: pred,
@@ -59,8 +58,8 @@ function collect(end, other, preds, counted) {
     rows.push(row);
   });
 }
-collect(OBJECT, SUBJECT, ["<detailsStaffTo>"], false);
-collect(SUBJECT, OBJECT, ["<deputizes>"], false);
-collect(OBJECT, SUBJECT, ["<assists>"], true);
-rows.sort(byKeys(["start", "from", "how", "source"]));
+collect(OBJECT, SUBJECT, "<detailsStaffTo>", false);
+collect(SUBJECT, OBJECT, "<deputizes>", false);
+collect(OBJECT, SUBJECT, "<assists>", true);
+rows.sort(byKeys(["start", "from", "how", "source", "quote"]));
 rows.forEach(function (r) { g.Emit(r); });

@@ -35,10 +35,11 @@ function byKeys(keys) {
 
 var TYPE = "<" + RDF + "type>";
 var rows = g.V("<Article>", "<Dataset>").Tag("type").In(TYPE).TagArray().map(function (r) {
-  var p = props(r.id);
+  var p = props(r.id), published = first(p, "<http://schema.org/datePublished>");
+  if (published !== null && first(p, "<dateEstimated>") === true) published += " (estimated)";
   return {
     source: r.id, type: r.type, publisher: first(p, "<http://schema.org/publisher>"),
-    published: first(p, "<http://schema.org/datePublished>") + (first(p, "<dateEstimated>") === true ? " (estimated)" : ""),
+    published: published,
     headline: first(p, "<http://schema.org/headline>"),
     assertions: g.V(r.id).In(SOURCE).Count()
   };

@@ -45,7 +45,11 @@ g.V("<Article>", "<Dataset>").Tag("type").In(TYPE).Tag("src").Out("<http://schem
 
 var sts;
 if (entity === null) {
-  sts = g.V("<Assertion>").In(TYPE).ToArray();
+  // The articles' own assertions: the datasets hold many more, all undated.
+  sts = [];
+  Object.keys(isArticle).sort().forEach(function (src) {
+    if (isArticle[src]) sts = sts.concat(g.V(src).In(SOURCE).ToArray());
+  });
 } else {
   var seen = {};
   sts = g.V(entity).In(SUBJECT).ToArray().concat(g.V(entity).In(OBJECT).ToArray()).filter(function (st) {
@@ -68,5 +72,5 @@ sts.forEach(function (st) {
     status: first(p, "<status>"), source: src, quote: first(p, "<quote>")
   });
 });
-rows.sort(byKeys(["date", "subject", "predicate", "object", "source"]));
+rows.sort(byKeys(["date", "subject", "predicate", "object", "source", "quote"]));
 rows.forEach(function (r) { g.Emit(r); });

@@ -66,7 +66,10 @@ a PostgreSQL database.`,
 		newImportCmd(app),
 		newServeCmd(app),
 		newGenerateCmd(app),
+		newExportCmd(app),
 		newVersionCmd(app),
+		newQueryCmd(app),
+		newGizmoCmd(app),
 	)
 	return root
 }

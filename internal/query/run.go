@@ -14,10 +14,10 @@ import (
 // gives them: entities as "<iri>" strings (writers of tables show their
 // names), numbers, booleans and text.
 type Result struct {
-	Columns []string
-	Rows    []map[string]any
+	Columns []string         `json:"columns"`
+	Rows    []map[string]any `json:"rows"`
 	// Truncated says that the Runner's Limit cut the rows short.
-	Truncated bool
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 var dateValue = regexp.MustCompile(`^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`)
@@ -31,7 +31,7 @@ func (r *Runner) Run(ctx context.Context, q *Saved, args map[string]string) (*Re
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Columns: q.Columns}
+	res := &Result{Columns: q.Columns, Rows: []map[string]any{}}
 	seen := map[string]bool{}
 	err = r.each(ctx, q.Source, params, func(v any) bool {
 		switch v := v.(type) {

@@ -1,6 +1,18 @@
 // Package query runs Gizmo scripts against a graph.Store with a deadline and
 // a row cap, and runs the saved queries of queries/ with their parameters
 // resolved and bound. The CLI and the HTTP server share one Runner.
+//
+// Go code inside this module asks a saved query the same way (see
+// ExampleRunner_Run), so the .js file stays the one definition of a query:
+//
+//	saved, err := query.LoadSaved(queries.FS) // or os.DirFS(dir)
+//	r := &query.Runner{Store: s, Timeout: 30 * time.Second}
+//	res, err := r.Run(ctx, saved["assists"], map[string]string{"agency": "ICE"})
+//	for _, row := range res.Rows { … row["helper"] … } // columns: res.Columns
+//
+// Parameter values are bound as JavaScript globals (Param.Global), never
+// spliced into the script's text; entity values are resolved by
+// graph.Store.Lookup first, so a hostile value is an unknown entity.
 package query
 
 import (
@@ -8,6 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	cquery "github.com/cayleygraph/cayley/query"
@@ -82,17 +96,49 @@ func (r *Runner) each(ctx context.Context, src string, params map[string]any, fn
 	return nil
 }
 
-// evalPos matches goja's "<eval>" file name: scripts are compiled unnamed.
-var evalPos = regexp.MustCompile(`\s*at (?:<eval>|\(anonymous\)|):(\d+):(\d+)\(\d+\)`)
+// Positions as goja writes them; scripts are compiled unnamed. A runtime
+// error ends " at :3:7(12)" (line:column(pc)), a syntax error reads
+// "(anonymous): Line 2:3 Unexpected token", and a Go panic inside a Gizmo
+// function "Panic at 8: …", where 8 is a bytecode offset no user can read.
+var (
+	evalPos   = regexp.MustCompile(`\s*at (?:<eval>|\(anonymous\)|):(\d+):(\d+)\(\d+\)`)
+	syntaxPos = regexp.MustCompile(`\(anonymous\): Line (\d+):(\d+) (.*?)( \(and \d+ more errors\))?$`)
+	panicPC   = regexp.MustCompile(`^Panic at \d+: `)
+)
+
+// ScriptError is a Gizmo script's compile or runtime error, with the
+// position goja reports, so that a caller holding the script's file name
+// can say "file:line:col". The Runner returns it wrapped in an EINVALID
+// *graph.Error whose Message reads "gizmo: MSG (line L:C)".
+type ScriptError struct {
+	Msg          string // goja's message without its position
+	Line, Column int    // 1-based; 0 when goja gave none
+	Err          error
+}
+
+func (e *ScriptError) Error() string { return e.Msg }
+func (e *ScriptError) Unwrap() error { return e.Err }
 
 // scriptError classifies a Gizmo compile or runtime error as EINVALID and
-// rewrites goja's position (" at :3:7(12)") as "line 3:7".
+// rewrites goja's positions in one form: "… (line 3:7)".
 func scriptError(err error) error {
-	msg := err.Error()
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
 		return fmt.Errorf("gizmo interrupted: %w", err)
 	}
-	msg = evalPos.ReplaceAllString(msg, " (line $1:$2)")
-	return &graph.Error{Code: graph.EINVALID, Message: "gizmo: " + msg, Err: err}
+	se := &ScriptError{Msg: panicPC.ReplaceAllString(err.Error(), ""), Err: err}
+	if m := evalPos.FindStringSubmatchIndex(se.Msg); m != nil {
+		se.Line, _ = strconv.Atoi(se.Msg[m[2]:m[3]])
+		se.Column, _ = strconv.Atoi(se.Msg[m[4]:m[5]])
+		se.Msg = se.Msg[:m[0]] + se.Msg[m[1]:]
+	} else if m := syntaxPos.FindStringSubmatch(se.Msg); m != nil {
+		se.Line, _ = strconv.Atoi(m[1])
+		se.Column, _ = strconv.Atoi(m[2])
+		se.Msg = strings.Replace(se.Msg, m[0], m[3], 1)
+	}
+	msg := "gizmo: " + se.Msg
+	if se.Line > 0 {
+		msg += fmt.Sprintf(" (line %d:%d)", se.Line, se.Column)
+	}
+	return &graph.Error{Code: graph.EINVALID, Message: msg, Err: se}
 }

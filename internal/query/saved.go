@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/agencygraph/agencygraph/internal/query/gizmo"
 )
 
 // Saved is one saved query, parsed from its file header.
@@ -134,6 +136,10 @@ func parseParam(s string) (Param, error) {
 	p.Name, p.Kind = f[0], f[1]
 	if !paramName.MatchString(p.Name) {
 		return p, fmt.Errorf("param %q: name must be lower-case words joined by '-'", p.Name)
+	}
+	if gizmo.Reserved(p.Global()) {
+		// Binding it would replace the graph object the script needs.
+		return p, fmt.Errorf("param %q: the name is reserved by Gizmo", p.Name)
 	}
 	switch p.Kind {
 	case KindEntity, KindInteger, KindDate, KindString:

@@ -107,11 +107,18 @@ func (s *Session) context() context.Context {
 // It must be called before Execute. Names the environment already defines
 // (graph, g and the helper functions) cannot be rebound.
 func (s *Session) Bind(name string, v interface{}) error {
-	if _, ok := defaultEnv[name]; ok || name == "graph" || name == "g" {
+	if Reserved(name) {
 		return fmt.Errorf("cannot rebind %q: it is part of the Gizmo environment", name)
 	}
 	s.vm.Set(name, v)
 	return nil
+}
+
+// Reserved reports whether name is a global of the Gizmo environment (graph,
+// g and the helper functions), which Bind refuses to replace.
+func Reserved(name string) bool {
+	_, ok := defaultEnv[name]
+	return ok || name == "graph" || name == "g"
 }
 
 func (s *Session) buildEnv() error {

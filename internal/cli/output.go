@@ -1,0 +1,301 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cayleygraph/quad"
+	"github.com/spf13/cobra"
+
+	"github.com/agencygraph/agencygraph/graph"
+)
+
+// Output formats of the query and gizmo commands.
+const (
+	formatTable  = "table"
+	formatJSON   = "json"
+	formatNDJSON = "ndjson"
+	formatCSV    = "csv"
+)
+
+// runFlags are the flags query and gizmo share: how to print, how long to
+// run, how many rows.
+type runFlags struct {
+	Output  string
+	Timeout time.Duration
+	Limit   int
+}
+
+// outputHelp goes into the Long help of both commands, since it is the
+// contract scripts rely on.
+const outputHelp = `Output (-o): table on a terminal, json otherwise, so that a pipe into jq or
+a file gets every value in full.
+  table   aligned columns; entities by name instead of IRI (<ICE> shows as
+          "U.S. Immigration and Customs Enforcement"), well-known vocabulary
+          IRIs shortened (org:headOf), statuses bare (stated). On a terminal
+          each cell is cut to 60 characters; -o table into a pipe cuts nothing.
+  json    one document: IRIs as "<iri>" strings, numbers and booleans typed.
+  ndjson  one JSON object per row, one row per line.
+  csv     a header of column names, then one line per row; IRIs as "<iri>".
+--timeout stops a query that runs too long (a runaway script included);
+--limit caps the rows, and says so on stderr when it cut any.`
+
+func (f *runFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.Output, "output", "o", "", "output format: table|json|ndjson|csv (default: table on a terminal, else json)")
+	fl.DurationVar(&f.Timeout, "timeout", 30*time.Second, "stop the query after this long (0 = never)")
+	fl.IntVar(&f.Limit, "limit", 0, "return at most this many rows (0 = all)")
+}
+
+// format resolves the output format for w and checks the numbers.
+func (f *runFlags) format(w io.Writer) (string, error) {
+	if f.Timeout < 0 || f.Limit < 0 {
+		return "", graph.Errorf(graph.EINVALID, "--timeout and --limit cannot be negative")
+	}
+	switch f.Output {
+	case "":
+		if isTerminal(w) {
+			return formatTable, nil
+		}
+		return formatJSON, nil
+	case formatTable, formatJSON, formatNDJSON, formatCSV:
+		return f.Output, nil
+	}
+	return "", graph.Errorf(graph.EINVALID, "unknown output format %q (want table, json, ndjson or csv)", f.Output)
+}
+
+// rows is what every format prints: named columns, rows keyed by column.
+type rows struct {
+	Columns   []string         `json:"columns"`
+	Rows      []map[string]any `json:"rows"`
+	Truncated bool             `json:"truncated,omitempty"` // --limit cut it short
+}
+
+// writeRows prints rs in format to w. show turns a value into table text;
+// cut (> 0) is the most characters a table cell shows.
+func writeRows(w io.Writer, format string, rs rows, show func(any) string, cut int) error {
+	switch format {
+	case formatJSON:
+		ordered := make([]orderedRow, len(rs.Rows))
+		for i, r := range rs.Rows {
+			ordered[i] = orderedRow{rs.Columns, r}
+		}
+		return writeJSON(w, struct {
+			Columns   []string     `json:"columns"`
+			Rows      []orderedRow `json:"rows"`
+			Truncated bool         `json:"truncated,omitempty"`
+		}{rs.Columns, ordered, rs.Truncated}, true)
+	case formatNDJSON:
+		for _, r := range rs.Rows {
+			if err := writeJSON(w, orderedRow{rs.Columns, r}, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	case formatCSV:
+		cw := csv.NewWriter(w)
+		cw.Write(rs.Columns)
+		line := make([]string, len(rs.Columns))
+		for _, r := range rs.Rows {
+			for i, c := range rs.Columns {
+				line[i] = cellText(r[c])
+			}
+			cw.Write(line)
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := make([]string, len(rs.Columns))
+	for i, c := range rs.Columns {
+		head[i] = strings.ToUpper(c)
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	cells := make([]string, len(rs.Columns))
+	for _, r := range rs.Rows {
+		for i, c := range rs.Columns {
+			cells[i] = clip(tableSafe(show(r[c])), cut)
+		}
+		fmt.Fprintln(tw, strings.TrimRight(strings.Join(cells, "\t"), "\t"))
+	}
+	return tw.Flush()
+}
+
+// orderedRow is a row whose JSON keys come in column order (then any
+// others, sorted), as a reader of the table would expect; a Go map would
+// sort them all.
+type orderedRow struct {
+	columns []string
+	row     map[string]any
+}
+
+func (r orderedRow) MarshalJSON() ([]byte, error) {
+	keys := make([]string, 0, len(r.row))
+	done := map[string]bool{}
+	for _, c := range r.columns {
+		if _, ok := r.row[c]; ok && !done[c] {
+			keys, done[c] = append(keys, c), true
+		}
+	}
+	var rest []string
+	for k := range r.row {
+		if !done[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range append(keys, rest...) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := writeJSON(&b, k, false); err != nil {
+			return nil, err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+		b.WriteByte(':')
+		if err := writeJSON(&b, r.row[k], false); err != nil {
+			return nil, err
+		}
+		b.Truncate(b.Len() - 1)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// writeJSON writes v as JSON with "<ICE>" left as it is (not \u003cICE\u003e).
+func writeJSON(w io.Writer, v any, indent bool) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(v)
+}
+
+// cellText is a value as CSV text: strings as they are, nothing for null,
+// anything else as JSON (as the HTTP server's CSV does).
+func cellText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	}
+	var b bytes.Buffer
+	writeJSON(&b, v, false)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// tableSafe keeps a cell on one line and keeps control characters (a
+// terminal escape sequence hidden in a quote, say) off the terminal.
+func tableSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r):
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+// clip cuts s to n characters, the last an ellipsis; n ≤ 0 keeps it whole.
+func clip(s string, n int) string {
+	if n <= 0 || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// vocabPrefixes shorten the W3C and schema.org IRIs of quads/README.md.
+var vocabPrefixes = []struct{ prefix, iri string }{
+	{"rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+	{"rdfs:", "http://www.w3.org/2000/01/rdf-schema#"},
+	{"owl:", "http://www.w3.org/2002/07/owl#"},
+	{"xsd:", "http://www.w3.org/2001/XMLSchema#"},
+	{"org:", "http://www.w3.org/ns/org#"},
+	{"prov:", "http://www.w3.org/ns/prov#"},
+	{"schema:", "http://schema.org/"},
+	{"skos:", "http://www.w3.org/2004/02/skos/core#"},
+}
+
+// namer returns how a table shows a value: an entity or source by its name,
+// a vocabulary IRI by its prefixed form, a status without "status/",
+// numbers without exponents.
+func namer(ctx context.Context, s *graph.Store) func(any) string {
+	return func(v any) string {
+		switch v := v.(type) {
+		case nil:
+			return ""
+		case string:
+			if len(v) < 2 || v[0] != '<' || v[len(v)-1] != '>' {
+				return v
+			}
+			iri := v[1 : len(v)-1]
+			if name := s.Name(ctx, quad.IRI(iri)); name != iri {
+				return name
+			}
+			for _, p := range vocabPrefixes {
+				if strings.HasPrefix(iri, p.iri) {
+					return p.prefix + iri[len(p.iri):]
+				}
+			}
+			return strings.TrimPrefix(iri, "status/")
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		case float32:
+			return strconv.FormatFloat(float64(v), 'f', -1, 32)
+		case bool, int, int64, int32:
+			return fmt.Sprint(v)
+		}
+		return cellText(v)
+	}
+}
+
+// resultRows turns Gizmo's results into rows: a map (a path's tags, an
+// emitted object) is a row as it is, any other value a row with one
+// "value" column; the null Cayley adds for a script's final value is
+// dropped. Columns: "id" first, then the others in order.
+func resultRows(results []any) rows {
+	var rs rows
+	seen := map[string]bool{}
+	for _, v := range results {
+		switch v := v.(type) {
+		case nil:
+			continue
+		case map[string]any:
+			rs.Rows = append(rs.Rows, v)
+			for k := range v {
+				seen[k] = true
+			}
+		default:
+			rs.Rows = append(rs.Rows, map[string]any{"value": v})
+			seen["value"] = true
+		}
+	}
+	for k := range seen {
+		rs.Columns = append(rs.Columns, k)
+	}
+	sort.Slice(rs.Columns, func(i, j int) bool {
+		a, b := rs.Columns[i], rs.Columns[j]
+		return a == "id" || b != "id" && a < b
+	})
+	if rs.Rows == nil {
+		rs.Rows = []map[string]any{}
+	}
+	return rs
+}

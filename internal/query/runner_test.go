@@ -1,0 +1,184 @@
+package query_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/agencygraph/agencygraph/graph"
+	"github.com/agencygraph/agencygraph/internal/query"
+)
+
+func TestRunner_GizmoErrorsNameTheLine(t *testing.T) {
+	r := &query.Runner{Store: openStore(t, "../../testdata/small.nq")}
+	tests := []struct {
+		name, src, want string
+	}{
+		{"syntax", "g.V(\n  .All()", "gizmo: SyntaxError: Unexpected token . (line 2:3)"},
+		{"thrown", "var x = 1;\n\nthrow new Error('boom');", "gizmo: Error: boom (line 3:"},
+		{"type error", "var a;\na.b.c = 1;", "gizmo: TypeError: Cannot read property 'b' of undefined (line 2:1)"},
+		{"undefined", "\n\nnosuch()", "gizmo: ReferenceError: nosuch is not defined (line 3:"},
+		{"Go panic in a Gizmo function", "g.V('<ICE>').Out({}).All()", "gizmo: unsupported type"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := r.Gizmo(context.Background(), tc.src, nil)
+			if graph.Code(err) != graph.EINVALID || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("err = %v (code %s), want EINVALID starting %q", err, graph.Code(err), tc.want)
+			}
+		})
+	}
+}
+
+func TestRunner_GizmoLimit(t *testing.T) {
+	s := openStore(t, "../../testdata/small.nq")
+	// ICE's outgoing values: type, name, alias, subOf DHS, usesFacility,
+	// fieldOfficeCount 25 and 20, employeeCount 20000 and 20800 = 9.
+	for _, tc := range []struct{ limit, want int }{{0, 9}, {3, 3}, {100, 9}} {
+		r := &query.Runner{Store: s, Limit: tc.limit}
+		got, err := r.Gizmo(context.Background(), "g.V('<ICE>').Out().All()", nil)
+		if err != nil || len(got) != tc.want {
+			t.Errorf("limit %d: %d results, %v; want %d", tc.limit, len(got), err, tc.want)
+		}
+	}
+}
+
+// A runaway script is stopped by the deadline wherever it spins: in plain
+// JavaScript or inside a Gizmo callback.
+func TestRunner_Timeout(t *testing.T) {
+	r := &query.Runner{Store: openStore(t, "../../testdata/small.nq"), Timeout: 200 * time.Millisecond}
+	for _, src := range []string{
+		"while(true){}",
+		"g.V().ForEach(function (x) { while(true){} })",
+		"var a = []; for (;;) { a.push(g.V('<ICE>').ToArray()); }",
+	} {
+		start := time.Now()
+		_, err := r.Gizmo(context.Background(), src, nil)
+		if took := time.Since(start); graph.Code(err) != graph.ETIMEOUT || took > 5*time.Second {
+			t.Errorf("%s: err %v (code %s) after %v; want ETIMEOUT soon after 200ms", src, err, graph.Code(err), took)
+		}
+	}
+	// The caller's own cancellation stops it too.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := (&query.Runner{Store: r.Store}).Gizmo(ctx, "while(true){}", nil); err == nil {
+		t.Error("a cancelled context did not stop the script")
+	}
+}
+
+// hostile values are what an attacker might put in a parameter hoping it
+// is spliced into the script's text.
+var hostile = []string{
+	`"); g.V().all(); ("`,
+	`'); g.V().All(); ('`,
+	`"; while(true){}; "`,
+	"`${g.V().All()}`",
+	`ICE"); g.Emit("pwned`,
+	`<ICE> <assists> <DEA>`,
+	`</script><script>alert(1)</script>`,
+	"ICE\x00",
+	"ICE\n; g.V().All()",
+	strings.Repeat("A", 100000),
+}
+
+// Hostile entity values match nothing: Lookup says so and no script runs.
+func TestRunner_InjectionIntoEntity(t *testing.T) {
+	r := &query.Runner{Store: openStore(t, "../../testdata/small.nq"), Timeout: 5 * time.Second}
+	saved := mustSaved(t)
+	for _, v := range hostile {
+		for _, name := range []string{"assists", "evidence", "leaders", "path"} {
+			q := saved[name]
+			args := map[string]string{q.Params[0].Name: v}
+			if name == "path" {
+				args = map[string]string{"from": "ICE", "to": v}
+			}
+			res, err := r.Run(context.Background(), q, args)
+			if graph.Code(err) != graph.ENOTFOUND || res != nil {
+				t.Errorf("%s %.40q: %v, %v; want ENOTFOUND", name, v, res, err)
+				continue
+			}
+			if msg := err.Error(); !strings.Contains(msg, "unknown entity") || strings.Count(msg, "\n") > 0 {
+				t.Errorf("%s %.40q: message %.200q", name, v, msg)
+			}
+		}
+	}
+}
+
+// Hostile values of the other kinds: integers and dates are refused by
+// their syntax; strings reach the script as data and come back verbatim.
+func TestRunner_InjectionIntoOtherKinds(t *testing.T) {
+	fsys := fstest.MapFS{"echo.js": {Data: []byte(
+		"// name: echo\n// param: text string -- any text\n// param: n integer default=1\n// param: day date default=2025\n" +
+			"g.Emit({text: text, n: n, day: day, typ: typeof text});\n")}}
+	saved, err := query.LoadSaved(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &query.Runner{Store: openStore(t, "../../testdata/small.nq"), Timeout: 5 * time.Second}
+	for _, v := range hostile {
+		res, err := r.Run(context.Background(), saved["echo"], map[string]string{"text": v})
+		if err != nil {
+			t.Errorf("string %.40q: %v", v, err)
+			continue
+		}
+		if len(res.Rows) != 1 || res.Rows[0]["text"] != v || res.Rows[0]["typ"] != "string" {
+			t.Errorf("string %.40q came back as %.200v", v, res.Rows)
+		}
+		for _, p := range []string{"n", "day"} {
+			_, err := r.Run(context.Background(), saved["echo"], map[string]string{"text": "x", p: v})
+			if graph.Code(err) != graph.EINVALID || !strings.Contains(err.Error(), "echo: "+p+": ") {
+				t.Errorf("%s %.40q: %v; want EINVALID naming the parameter", p, v, err)
+			}
+		}
+	}
+}
+
+func TestRunner_BindErrors(t *testing.T) {
+	r := &query.Runner{Store: openStore(t, "../../testdata/small.nq")}
+	saved := mustSaved(t)
+	tests := []struct {
+		name  string
+		query string
+		args  map[string]string
+		code  string
+		want  string
+	}{
+		{"missing", "leaders", nil, graph.EINVALID, "leaders: missing ENTITY (usage: leaders ENTITY)"},
+		{"unknown parameter", "leaders", map[string]string{"entity": "ICE", "color": "red"}, graph.EINVALID, `leaders has no parameter "color"`},
+		{"bad integer", "path", map[string]string{"from": "ICE", "to": "DEA", "max-hops": "-1"}, graph.EINVALID, `path: max-hops: "-1" is not a whole number`},
+		{"unknown entity", "leaders", map[string]string{"entity": "USCSI"}, graph.ENOTFOUND,
+			`leaders: entity: unknown entity "USCSI"; closest: U.S. Citizenship and Immigration Services (USCIS)`},
+		{"ambiguous entity", "leaders", map[string]string{"entity": "security service"}, graph.EINVALID,
+			`leaders: entity: ambiguous entity "security service": it names Defense Counterintelligence and Security Agency (DCSA), Diplomatic Security Service (DSS)`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := r.Run(context.Background(), saved[tc.query], tc.args)
+			if graph.Code(err) != tc.code || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("err = %v (%s), want %s starting %q", err, graph.Code(err), tc.code, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadSaved_BadHeaders(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"unknown kind", "// param: agency thing\n", `q.js:1: param agency: unknown kind "thing"`},
+		{"bad name", "// name: q\n// param: Agency entity\n", `q.js:2: param "Agency": name must be lower-case`},
+		{"reserved", "// param: g string\n", `q.js:1: param "g": the name is reserved by Gizmo`},
+		{"twice", "// param: a string\n// param: a integer\n", `q.js:2: parameter "a" declared twice`},
+		{"unknown option", "// param: a string required\n", `q.js:1: param a: unknown option "required"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := query.LoadSaved(fstest.MapFS{"q.js": {Data: []byte(tc.src + "g.V().All()\n")}})
+			if err == nil || err.Error() != tc.want && !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
