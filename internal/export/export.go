@@ -13,7 +13,7 @@ import (
 )
 
 // GraphWriter writes a graph in one format. Begin is called once with the
-// counts, then WriteNode for every node, then WriteEdge for every edge, then
+// counts (-1 when the graph is streamed and they are not known), then WriteNode for every node, then WriteEdge for every edge, then
 // Close, which finishes the document. Writers hold no nodes or edges.
 //
 // The graph formats are not [quad.WriteCloser]s: a quad is one predicate
@@ -35,15 +35,18 @@ type Format struct {
 	quads       func(io.Writer) quad.WriteCloser
 	// evidence says whether edges carry their evidence text.
 	evidence bool
+	// stream says whether the writer can start before the counts are known,
+	// so that the whole graph can be written by a streamer.
+	stream bool
 }
 
 // Formats lists every format, in the order help text shows them.
 var Formats = []Format{
 	{Name: "dot", Ext: "dot", ContentType: "text/vnd.graphviz; charset=utf-8", graph: NewDOTWriter},
-	{Name: "graphml", Ext: "graphml", ContentType: "application/graphml+xml; charset=utf-8", graph: NewGraphMLWriter},
-	{Name: "gexf", Ext: "gexf", ContentType: "application/gexf+xml; charset=utf-8", graph: NewGEXFWriter},
-	{Name: "cytoscape", Ext: "cyjs", ContentType: "application/json", graph: NewCytoscapeWriter, evidence: true},
-	{Name: "json", Ext: "json", ContentType: "application/json", graph: NewJSONWriter, evidence: true},
+	{Name: "graphml", Ext: "graphml", ContentType: "application/graphml+xml; charset=utf-8", graph: NewGraphMLWriter, stream: true},
+	{Name: "gexf", Ext: "gexf", ContentType: "application/gexf+xml; charset=utf-8", graph: NewGEXFWriter, stream: true},
+	{Name: "cytoscape", Ext: "cyjs", ContentType: "application/json", graph: NewCytoscapeWriter, evidence: true, stream: true},
+	{Name: "json", Ext: "json", ContentType: "application/json", graph: NewJSONWriter, evidence: true, stream: true},
 	{Name: "nquads", Ext: "nq", ContentType: "application/n-quads", quads: func(w io.Writer) quad.WriteCloser { return nquads.NewWriter(w) }},
 	{Name: "jsonld", Ext: "jsonld", ContentType: "application/ld+json", quads: newJSONLDWriter},
 }
@@ -74,8 +77,9 @@ type Export struct {
 	store  *graph.Store
 	format Format
 	opt    Options
-	m      *model // nil when the whole graph is copied quad by quad
+	m      *model // nil when the whole graph is copied quad by quad or streamed
 	sel    *selection
+	stream *streamer // the whole graph from a Bolt or SQL store
 }
 
 // New prepares the export of the part of s that opt selects, in format f.
@@ -83,6 +87,10 @@ type Export struct {
 func New(ctx context.Context, s *graph.Store, f Format, opt Options) (*Export, error) {
 	x := &Export{store: s, format: f, opt: opt}
 	if f.quads != nil && !opt.filtered() {
+		return x, nil
+	}
+	if streamable(s, f, opt) {
+		x.stream = newStreamer(s, f.evidence)
 		return x, nil
 	}
 	m, err := scan(ctx, s, f.evidence || opt.EvidenceNodes)
@@ -97,9 +105,13 @@ func New(ctx context.Context, s *graph.Store, f Format, opt Options) (*Export, e
 	return x, nil
 }
 
-// Counts returns how many nodes and edges a graph format will write (zero
-// for quad formats).
+// Counts returns how many nodes and edges a graph format will write: zero
+// for quad formats, -1 for a streamed graph, whose counts are not known
+// before it is written.
 func (x *Export) Counts() (nodes, edges int) {
+	if x.stream != nil {
+		return -1, -1
+	}
 	if x.sel == nil || x.format.graph == nil {
 		return 0, 0
 	}
@@ -112,6 +124,12 @@ func (x *Export) WriteTo(ctx context.Context, w io.Writer) error {
 		return x.writeQuads(ctx, w)
 	}
 	gw := x.format.graph(w)
+	if x.stream != nil {
+		if err := x.stream.write(ctx, gw); err != nil {
+			return fmt.Errorf("write %s: %w", x.format.Name, err)
+		}
+		return nil
+	}
 	n, e := x.Counts()
 	if err := gw.Begin(n, e); err != nil {
 		return fmt.Errorf("write %s: %w", x.format.Name, err)

@@ -67,6 +67,10 @@ func (g *gexfWriter) Begin(nodes, edges int) error {
 		return err
 	}
 	g.edges, g.state = edges, 1
+	if nodes < 0 { // streamed: counts are optional in GEXF
+		_, err := g.w.WriteString("    <nodes>\n")
+		return err
+	}
 	_, err := fmt.Fprintf(g.w, "    <nodes count=\"%d\">\n", nodes)
 	return err
 }
@@ -101,7 +105,11 @@ func (g *gexfWriter) WriteNode(n *Node) error {
 
 func (g *gexfWriter) endNodes() {
 	if g.state == 1 {
-		fmt.Fprintf(g.w, "    </nodes>\n    <edges count=\"%d\">\n", g.edges)
+		if g.edges < 0 {
+			g.w.WriteString("    </nodes>\n    <edges>\n")
+		} else {
+			fmt.Fprintf(g.w, "    </nodes>\n    <edges count=\"%d\">\n", g.edges)
+		}
 		g.state = 2
 	}
 }

@@ -416,12 +416,18 @@ func (m *model) category(r ref) string {
 	return catOther
 }
 
-// relationship names a predicate by its rdfs:label.
+// relationship names a predicate by its rdfs:label or, without one, by
+// the last part of its IRI ("subOrganizationOf" for org:subOrganizationOf),
+// which is what a map has room for; the full IRI stays in Edge.Predicate.
 func (m *model) relationship(p quad.IRI) string {
 	if l := m.labels[p]; l != "" {
 		return l
 	}
-	return string(p)
+	s := string(p)
+	if i := strings.LastIndexAny(s, "#/"); i >= 0 && i < len(s)-1 {
+		return s[i+1:]
+	}
+	return s
 }
 
 // evidenceDates are an assertion's own dates or, when it has none, its

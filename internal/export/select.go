@@ -262,3 +262,38 @@ func (m *model) resolve(ctx context.Context, opt Options) (ref, error) {
 	}
 	return 0, graph.Errorf(graph.ENOTFOUND, "no entity %q", opt.Around)
 }
+
+// RowNodes returns the entities that rows (a saved query's result, values in
+// Gizmo's JSON collation) mention: every "<iri>" string, in columns or in
+// arrays. It never returns nil, so that a query with no rows selects nothing
+// rather than the whole graph; IRIs that are not entities (predicates,
+// sources) are dropped by New.
+func RowNodes(rows []map[string]any) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	var visit func(v any)
+	visit = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if len(v) > 2 && v[0] == '<' && v[len(v)-1] == '>' {
+				if iri := v[1 : len(v)-1]; !seen[iri] {
+					seen[iri] = true
+					out = append(out, iri)
+				}
+			}
+		case []any:
+			for _, x := range v {
+				visit(x)
+			}
+		case map[string]any:
+			for _, x := range v {
+				visit(x)
+			}
+		}
+	}
+	for _, row := range rows {
+		visit(row)
+	}
+	sort.Strings(out)
+	return out
+}
