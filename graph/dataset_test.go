@@ -29,34 +29,7 @@ import (
 //	                            --prov:wasDerivedFrom--> <src/001> --schema:identifier--> "001_….txt"
 //	                            --quote--> "The transfer got here after …"
 
-const (
-	nsRDF    = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-	nsOrg    = "http://www.w3.org/ns/org#"
-	nsProv   = "http://www.w3.org/ns/prov#"
-	nsSchema = "http://schema.org/"
-	nsSKOS   = "http://www.w3.org/2004/02/skos/core#"
-
-	rdfType      = quad.IRI(nsRDF + "type")
-	rdfSubject   = quad.IRI(nsRDF + "subject")
-	rdfPredicate = quad.IRI(nsRDF + "predicate")
-	rdfObject    = quad.IRI(nsRDF + "object")
-	derivedFrom  = quad.IRI(nsProv + "wasDerivedFrom")
-	schemaName   = quad.IRI(nsSchema + "name")
-	schemaIdent  = quad.IRI(nsSchema + "identifier")
-	altLabel     = quad.IRI(nsSKOS + "altLabel")
-	orgHeadOf    = quad.IRI(nsOrg + "headOf")
-	orgHolds     = quad.IRI(nsOrg + "holds")
-	orgPostIn    = quad.IRI(nsOrg + "postIn")
-	predQuote    = quad.IRI("quote")
-	predRecordID = quad.IRI("recordId")
-	predStatus   = quad.IRI("status")
-	predTitle    = quad.IRI("title")
-	predActing   = quad.IRI("acting")
-	predFormer   = quad.IRI("former")
-	predConflict = quad.IRI("conflictsWith")
-	classAssert  = quad.IRI("Assertion")
-	classArticle = quad.IRI("Article")
-)
+const classArticle = quad.IRI("Article")
 
 // openDataset loads quads.FS into a fresh memory store.
 func openDataset(t *testing.T) cgraph.QuadStore {
@@ -115,7 +88,7 @@ func lexicals(vs []quad.Value) []string {
 // assertions returns the assertion nodes stating subject predicate object.
 func assertions(t *testing.T, qs cgraph.QuadStore, s quad.Value, p quad.IRI, o quad.Value) []quad.Value {
 	t.Helper()
-	return values(t, qs, path.StartPath(qs, s).In(rdfSubject).Has(rdfPredicate, p).Has(rdfObject, o))
+	return values(t, qs, path.StartPath(qs, s).In(graph.Subject).Has(graph.Predicate, p).Has(graph.Object, o))
 }
 
 func TestDataset_Assisters(t *testing.T) {
@@ -155,12 +128,12 @@ func TestDataset_Posts(t *testing.T) {
 		acting bool
 		former bool
 	}{
-		{"person/kika-scott", orgHeadOf, "USCIS", "", "the acting head of USCIS", true, false},
-		{"person/matthew-albence", orgHeadOf, "ICE", "", "Acting ICE Director", true, false},
-		{"person/ronald-vitiello", orgHeadOf, "ICE", "", "Former acting ICE Director", true, true},
-		{"person/sarah-saldana", orgHeadOf, "ICE", "", "former director for ICE", false, true},
-		{"person/kristi-noem", orgHeadOf, "DHS", "", "U.S. Secretary of Homeland Safety", false, false},
-		{"person/stephen-miller", orgHolds, "post/white-house-deputy-chief-of-staff", "fr/the-white-house-office", "White Home deputy chief of workers", false, false},
+		{"person/kika-scott", graph.HeadOf, "USCIS", "", "the acting head of USCIS", true, false},
+		{"person/matthew-albence", graph.HeadOf, "ICE", "", "Acting ICE Director", true, false},
+		{"person/ronald-vitiello", graph.HeadOf, "ICE", "", "Former acting ICE Director", true, true},
+		{"person/sarah-saldana", graph.HeadOf, "ICE", "", "former director for ICE", false, true},
+		{"person/kristi-noem", graph.HeadOf, "DHS", "", "U.S. Secretary of Homeland Safety", false, false},
+		{"person/stephen-miller", graph.Holds, "post/white-house-deputy-chief-of-staff", "fr/the-white-house-office", "White Home deputy chief of workers", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.person), func(t *testing.T) {
@@ -168,7 +141,7 @@ func TestDataset_Posts(t *testing.T) {
 				t.Fatalf("%s %s: got %v, want %s", tt.person, tt.pred, got, tt.object)
 			}
 			if tt.postIn != "" {
-				if got := values(t, qs, path.StartPath(qs, tt.object).Out(orgPostIn)); !slices.Contains(got, quad.Value(tt.postIn)) {
+				if got := values(t, qs, path.StartPath(qs, tt.object).Out(graph.PostIn)); !slices.Contains(got, quad.Value(tt.postIn)) {
 					t.Errorf("%s postIn: got %v, want %s", tt.object, got, tt.postIn)
 				}
 			}
@@ -177,13 +150,13 @@ func TestDataset_Posts(t *testing.T) {
 				t.Fatalf("no assertion backs %s %s %s", tt.person, tt.pred, tt.object)
 			}
 			st := path.StartPath(qs, sts...)
-			if got := lexicals(values(t, qs, st.Out(predTitle))); !slices.Contains(got, tt.title) {
+			if got := lexicals(values(t, qs, st.Out(graph.Title))); !slices.Contains(got, tt.title) {
 				t.Errorf("title: got %q, want %q", got, tt.title)
 			}
 			for _, f := range []struct {
 				pred quad.IRI
 				want bool
-			}{{predActing, tt.acting}, {predFormer, tt.former}} {
+			}{{graph.Acting, tt.acting}, {graph.Former, tt.former}} {
 				got := slices.Contains(lexicals(values(t, qs, st.Out(f.pred))), "true")
 				if got != f.want {
 					t.Errorf("%s: got %v, want %v", f.pred, got, f.want)
@@ -215,7 +188,7 @@ func TestDataset_QuoteSource(t *testing.T) {
 		t.Run(tt.fragment, func(t *testing.T) {
 			var found []quad.Value
 			for _, st := range assertions(t, qs, tt.subject, tt.pred, tt.object) {
-				for _, q := range values(t, qs, path.StartPath(qs, st).Out(predQuote)) {
+				for _, q := range values(t, qs, path.StartPath(qs, st).Out(graph.Quote)) {
 					if strings.Contains(lexical(q), tt.fragment) {
 						found = append(found, st)
 					}
@@ -225,10 +198,10 @@ func TestDataset_QuoteSource(t *testing.T) {
 				t.Fatalf("no assertion of %s %s %s quotes %q", tt.subject, tt.pred, tt.object, tt.fragment)
 			}
 			st := path.StartPath(qs, found...)
-			if got := values(t, qs, st.Out(derivedFrom)); !slices.Equal(got, []quad.Value{tt.source}) {
+			if got := values(t, qs, st.Out(graph.WasDerivedFrom)); !slices.Equal(got, []quad.Value{tt.source}) {
 				t.Errorf("source: got %v, want %s", got, tt.source)
 			}
-			ids := lexicals(values(t, qs, st.Out(derivedFrom).Out(schemaIdent)))
+			ids := lexicals(values(t, qs, st.Out(graph.WasDerivedFrom).Out(graph.Identifier)))
 			if len(ids) != 1 || !strings.HasPrefix(ids[0], tt.seed) {
 				t.Errorf("source identifier: got %q, want %s…", ids, tt.seed)
 			}
@@ -253,17 +226,17 @@ func TestDataset_Conflicts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sts := values(t, qs, path.StartPath(qs, tt.subject).In(rdfSubject).Has(rdfPredicate, tt.pred))
+			sts := values(t, qs, path.StartPath(qs, tt.subject).In(graph.Subject).Has(graph.Predicate, tt.pred))
 			got := map[string]string{}
 			for _, st := range sts {
-				src := values(t, qs, path.StartPath(qs, st).Out(derivedFrom))
-				obj := values(t, qs, path.StartPath(qs, st).Out(rdfObject))
+				src := values(t, qs, path.StartPath(qs, st).Out(graph.WasDerivedFrom))
+				obj := values(t, qs, path.StartPath(qs, st).Out(graph.Object))
 				if len(src) != 1 || len(obj) != 1 {
 					t.Fatalf("%v: sources %v, objects %v", st, src, obj)
 				}
 				got[string(src[0].(quad.IRI))] = lexical(obj[0])
 				// Each side links to every other side, in both directions.
-				others := values(t, qs, path.StartPath(qs, st).Out(predConflict))
+				others := values(t, qs, path.StartPath(qs, st).Out(graph.ConflictsWith))
 				for _, o := range sts {
 					if o != st && !slices.Contains(others, o) {
 						t.Errorf("%v does not conflictsWith %v", st, o)
@@ -304,38 +277,38 @@ func TestDataset_EveryEdgeHasEvidence(t *testing.T) {
 			props[q.Subject] = map[quad.Value][]quad.Value{}
 		}
 		props[q.Subject][q.Predicate] = append(props[q.Subject][q.Predicate], q.Object)
-		if q.Predicate == rdfType && q.Object == classAssert {
+		if q.Predicate == graph.Type && q.Object == graph.ClassAssertion {
 			isAssertion[q.Subject] = true
 		}
-		if q.Predicate == rdfType && q.Object == classArticle {
+		if q.Predicate == graph.Type && q.Object == classArticle {
 			isArticle[q.Subject] = true
 		}
 	}
 	// backed holds the edges with a complete assertion in their graph.
 	backed := map[key]bool{}
 	for _, q := range all {
-		if q.Predicate != rdfSubject || !isAssertion[q.Subject] {
+		if q.Predicate != graph.Subject || !isAssertion[q.Subject] {
 			continue
 		}
 		p := props[q.Subject]
-		src := p[derivedFrom]
-		if len(src) != 1 || src[0] != q.Label || len(p[predStatus]) == 0 {
+		src := p[graph.WasDerivedFrom]
+		if len(src) != 1 || src[0] != q.Label || len(p[graph.Status]) == 0 {
 			continue
 		}
-		evidence := p[predRecordID]
+		evidence := p[graph.RecordID]
 		if isArticle[q.Label] {
-			evidence = p[predQuote]
+			evidence = p[graph.Quote]
 		}
-		if len(evidence) == 0 || len(p[rdfPredicate]) != 1 || len(p[rdfObject]) != 1 {
+		if len(evidence) == 0 || len(p[graph.Predicate]) != 1 || len(p[graph.Object]) != 1 {
 			continue
 		}
-		backed[key{q.Label, q.Object, p[rdfPredicate][0], p[rdfObject][0]}] = true
+		backed[key{q.Label, q.Object, p[graph.Predicate][0], p[graph.Object][0]}] = true
 	}
 	edges, articleEdges := 0, 0
 	for _, q := range all {
 		label, ok := q.Label.(quad.IRI)
 		if !ok || !strings.HasPrefix(string(label), "src/") || isAssertion[q.Subject] ||
-			q.Predicate == rdfType || q.Predicate == schemaName || q.Predicate == altLabel {
+			q.Predicate == graph.Type || q.Predicate == graph.Name || q.Predicate == graph.AltLabel {
 			continue
 		}
 		edges++

@@ -12,15 +12,6 @@ import (
 	"github.com/cayleygraph/quad"
 )
 
-// The vocabulary entity lookup reads (quads/README.md).
-const (
-	lookupType     = quad.IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-	lookupName     = quad.IRI("http://schema.org/name")
-	lookupHeadline = quad.IRI("http://schema.org/headline")
-	lookupAltLabel = quad.IRI("http://www.w3.org/2004/02/skos/core#altLabel")
-	lookupVocab    = quad.IRI("vocab") // graph of schema.nq: classes and predicates, not entities
-)
-
 // Entity is a named node of the graph: an agency, unit, person, facility,
 // document, source….
 type Entity struct {
@@ -104,10 +95,10 @@ func each(ctx context.Context, qs cgraph.QuadStore, pred quad.IRI, fn func(quad.
 func (ix *entityIndex) build(ctx context.Context, qs cgraph.QuadStore) error {
 	ix.byIRI = map[quad.IRI]*Entity{}
 	types := map[quad.IRI][]string{}
-	err := each(ctx, qs, lookupType, func(q quad.Quad) {
+	err := each(ctx, qs, Type, func(q quad.Quad) {
 		s, ok1 := q.Subject.(quad.IRI)
 		t, ok2 := q.Object.(quad.IRI)
-		if !ok1 || !ok2 || q.Label == lookupVocab || t == "Assertion" || t == "Status" {
+		if !ok1 || !ok2 || q.Label == VocabGraph || t == "Assertion" || t == "Status" {
 			return
 		}
 		if ix.byIRI[s] == nil {
@@ -128,7 +119,7 @@ func (ix *entityIndex) build(ctx context.Context, qs cgraph.QuadStore) error {
 	// Names: the default graph's (entities.nq) wins over an imported one.
 	named := map[quad.IRI]bool{}
 	headlines := map[quad.IRI]string{}
-	for _, pred := range []quad.IRI{lookupName, lookupHeadline, lookupAltLabel} {
+	for _, pred := range []quad.IRI{Name, Headline, AltLabel} {
 		err := each(ctx, qs, pred, func(q quad.Quad) {
 			s, ok := q.Subject.(quad.IRI)
 			e := ix.byIRI[s]
@@ -137,13 +128,13 @@ func (ix *entityIndex) build(ctx context.Context, qs cgraph.QuadStore) error {
 			}
 			text := strings.TrimSpace(literalText(q.Object))
 			switch pred {
-			case lookupName:
+			case Name:
 				if q.Label == nil && !named[s] || e.Name == "" || !named[s] && text < e.Name {
 					e.Name, named[s] = text, q.Label == nil
 				}
-			case lookupHeadline:
+			case Headline:
 				headlines[s] = text
-			case lookupAltLabel:
+			case AltLabel:
 				e.Aliases = append(e.Aliases, text)
 			}
 		})

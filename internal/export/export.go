@@ -184,7 +184,7 @@ func (x *Export) writeQuads(ctx context.Context, w io.Writer) error {
 }
 
 func (x *Export) keepQuad(q quad.Quad) bool {
-	if q.Label == iriVocab {
+	if q.Label == graph.VocabGraph {
 		return true
 	}
 	m := x.m

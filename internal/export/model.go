@@ -18,37 +18,6 @@ import (
 	"github.com/agencygraph/agencygraph/graph"
 )
 
-// Terms of the data model (quads/README.md) that the export folds into
-// attributes or skips.
-const (
-	rdfNS    = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-	rdfsNS   = "http://www.w3.org/2000/01/rdf-schema#"
-	owlNS    = "http://www.w3.org/2002/07/owl#"
-	skosNS   = "http://www.w3.org/2004/02/skos/core#"
-	provNS   = "http://www.w3.org/ns/prov#"
-	schemaNS = "http://schema.org/"
-
-	iriType          = quad.IRI(rdfNS + "type")
-	iriSubject       = quad.IRI(rdfNS + "subject")
-	iriPredicate     = quad.IRI(rdfNS + "predicate")
-	iriObject        = quad.IRI(rdfNS + "object")
-	iriLabel         = quad.IRI(rdfsNS + "label")
-	iriName          = quad.IRI(schemaNS + "name")
-	iriHeadline      = quad.IRI(schemaNS + "headline")
-	iriPublisher     = quad.IRI(schemaNS + "publisher")
-	iriDatePublished = quad.IRI(schemaNS + "datePublished")
-	iriStartDate     = quad.IRI(schemaNS + "startDate")
-	iriEndDate       = quad.IRI(schemaNS + "endDate")
-	iriDerivedFrom   = quad.IRI(provNS + "wasDerivedFrom")
-	iriAsOf          = quad.IRI("asOf")
-	iriQuote         = quad.IRI("quote")
-	iriStatus        = quad.IRI("status")
-	iriFigure        = quad.IRI("figure")
-	iriDateText      = quad.IRI("dateText")
-	iriConflicts     = quad.IRI("conflictsWith")
-	iriVocab         = quad.IRI("vocab")
-)
-
 // Type categories of nodes. Every rdf:type class of the data model maps to
 // one of them (see classCategory); a node with no known class is "other".
 const (
@@ -176,12 +145,12 @@ func literal(v quad.Value) string {
 // evidence model's own links.
 func notRelationship(p quad.IRI) bool {
 	s := string(p)
-	for _, ns := range []string{rdfNS, rdfsNS, owlNS, skosNS, provNS} {
+	for _, ns := range []string{graph.NSRDF, graph.NSRDFS, graph.NSOWL, graph.NSSKOS, graph.NSProv} {
 		if strings.HasPrefix(s, ns) {
 			return true
 		}
 	}
-	return p == iriStatus || p == iriConflicts
+	return p == graph.Status || p == graph.ConflictsWith
 }
 
 // ref is an interned node: an index into model.nodes.
@@ -274,9 +243,9 @@ func scan(ctx context.Context, s *graph.Store, keepEvidence bool) (*model, error
 
 func (m *model) add(q quad.Quad) {
 	p, _ := q.Predicate.(quad.IRI)
-	if q.Label == iriVocab {
+	if q.Label == graph.VocabGraph {
 		m.vocab[nodeID(q.Subject)] = true
-		if p == iriLabel {
+		if p == graph.Label {
 			if iri, ok := q.Subject.(quad.IRI); ok {
 				m.labels[iri] = literal(q.Object)
 			}
@@ -287,68 +256,68 @@ func (m *model) add(q quad.Quad) {
 		return
 	}
 	switch p {
-	case iriType:
+	case graph.Type:
 		if c, ok := classCategory[asIRI(q.Object)]; ok {
 			n := &m.nodes[m.ref(q.Subject)]
 			if n.category == "" {
 				n.category = c
 			}
 		}
-	case iriName:
+	case graph.Name:
 		if t := literal(q.Object); t != "" {
 			m.nodes[m.ref(q.Subject)].name = t
 		}
-	case iriHeadline:
+	case graph.Headline:
 		m.nodes[m.ref(q.Subject)].headline = literal(q.Object)
-	case iriPublisher:
+	case graph.Publisher:
 		if t := literal(q.Object); t != "" {
 			m.nodes[m.ref(q.Subject)].publisher = t
 		} else if isNodeValue(q.Object) {
 			m.nodes[m.ref(q.Subject)].publisher = nodeID(q.Object)
 		}
-	case iriDatePublished:
+	case graph.DatePublished:
 		m.nodes[m.ref(q.Subject)].published = literal(q.Object)
-	case iriSubject:
+	case graph.Subject:
 		if isNodeValue(q.Object) {
 			o := m.ref(q.Object)
 			a := m.assertion(q.Subject)
 			a.s, a.hasSubj = o, true
 		}
-	case iriObject:
+	case graph.Object:
 		if isNodeValue(q.Object) {
 			o := m.ref(q.Object)
 			a := m.assertion(q.Subject)
 			a.o, a.hasObj = o, true
 		}
-	case iriPredicate:
+	case graph.Predicate:
 		if iri, ok := q.Object.(quad.IRI); ok {
 			a := m.assertion(q.Subject)
 			a.p, a.hasPred = iri, true
 		}
-	case iriDerivedFrom:
+	case graph.WasDerivedFrom:
 		if isNodeValue(q.Object) {
 			o := m.ref(q.Object)
 			a := m.assertion(q.Subject)
 			a.source, a.hasSource = o, true
 		}
-	case iriStartDate, iriEndDate, iriAsOf:
+	case graph.StartDate, graph.EndDate, graph.AsOf:
 		if d := literal(q.Object); d != "" {
 			a := m.assertion(q.Subject)
 			a.dates = append(a.dates, d)
 		}
-	case iriStatus:
+	case graph.Status:
 		if m.evidence {
 			m.assertion(q.Subject).status = strings.TrimPrefix(nodeID(q.Object), "status/")
 		}
-	case iriQuote:
+	case graph.Quote:
 		if m.evidence {
 			m.assertion(q.Subject).quote = literal(q.Object)
 		}
-	case iriFigure:
+	case graph.Figure:
 		if m.evidence {
 			m.assertion(q.Subject).figure = literal(q.Object)
 		}
-	case iriDateText:
+	case graph.DateText:
 		if m.evidence {
 			m.assertion(q.Subject).dateText = literal(q.Object)
 		}

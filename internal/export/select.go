@@ -181,9 +181,9 @@ func (m *model) evidenceLinks(a ref) []Edge {
 		return Edge{ID: id + " " + string(p) + " " + t, Source: id, Target: t,
 			Predicate: string(p), Relationship: m.relationship(p)}
 	}
-	out := []Edge{link(iriSubject, rec.s), link(iriObject, rec.o)}
+	out := []Edge{link(graph.Subject, rec.s), link(graph.Object, rec.o)}
 	if rec.hasSource {
-		out = append(out, link(iriDerivedFrom, rec.source))
+		out = append(out, link(graph.WasDerivedFrom, rec.source))
 	}
 	return out
 }

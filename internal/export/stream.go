@@ -45,7 +45,7 @@ func newStreamer(s *graph.Store, evidence bool) *streamer {
 	qs := s.QuadStore()
 	return &streamer{store: s, qs: qs, evidence: evidence,
 		entity: map[any]bool{}, labels: map[quad.IRI][]quad.Quad{}, names: map[any]quad.Value{},
-		subjectRef: qs.ValueOf(iriSubject)}
+		subjectRef: qs.ValueOf(graph.Subject)}
 }
 
 // name returns the value of a node ref.
@@ -144,7 +144,7 @@ func (st *streamer) addLabels(ctx context.Context, m *model, p quad.IRI) error {
 		ref := st.qs.ValueOf(p)
 		if ref != nil {
 			err := st.subjectQuads(ctx, ref, func(q quad.Quad) {
-				if q.Label == iriVocab && q.Predicate == iriLabel {
+				if q.Label == graph.VocabGraph && q.Predicate == graph.Label {
 					qs = append(qs, q)
 				}
 			})
@@ -277,8 +277,8 @@ func (st *streamer) linked(ctx context.Context, v quad.Value) (bool, error) {
 	err = st.objectQuads(ctx, ref, func(q quad.Quad) {
 		p, _ := q.Predicate.(quad.IRI)
 		switch {
-		case q.Label == iriVocab || !isNodeValue(q.Subject):
-		case p == iriObject:
+		case q.Label == graph.VocabGraph || !isNodeValue(q.Subject):
+		case p == graph.Object:
 			subjects = append(subjects, q.Subject) // the assertion: checked below
 		default:
 			m := newModel(false)

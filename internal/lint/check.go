@@ -7,69 +7,40 @@ import (
 	"time"
 
 	"github.com/cayleygraph/quad"
+
+	"github.com/agencygraph/agencygraph/graph"
 )
 
+// RDFS and XSD terms only the linter needs.
 const (
-	nsRDF    = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-	nsRDFS   = "http://www.w3.org/2000/01/rdf-schema#"
-	nsOWL    = "http://www.w3.org/2002/07/owl#"
-	nsXSD    = "http://www.w3.org/2001/XMLSchema#"
-	nsOrg    = "http://www.w3.org/ns/org#"
-	nsProv   = "http://www.w3.org/ns/prov#"
-	nsSchema = "http://schema.org/"
-	nsSKOS   = "http://www.w3.org/2004/02/skos/core#"
-)
+	rdfProperty    = quad.IRI(graph.NSRDF + "Property")
+	rdfsClass      = quad.IRI(graph.NSRDFS + "Class")
+	rdfsSubClassOf = quad.IRI(graph.NSRDFS + "subClassOf")
+	rdfsDomain     = quad.IRI(graph.NSRDFS + "domain")
+	rdfsRange      = quad.IRI(graph.NSRDFS + "range")
 
-const (
-	vocabGraph = quad.IRI("vocab")
-
-	rdfType        = quad.IRI(nsRDF + "type")
-	rdfSubject     = quad.IRI(nsRDF + "subject")
-	rdfPredicate   = quad.IRI(nsRDF + "predicate")
-	rdfObject      = quad.IRI(nsRDF + "object")
-	rdfProperty    = quad.IRI(nsRDF + "Property")
-	rdfsClass      = quad.IRI(nsRDFS + "Class")
-	rdfsSubClassOf = quad.IRI(nsRDFS + "subClassOf")
-	rdfsDomain     = quad.IRI(nsRDFS + "domain")
-	rdfsRange      = quad.IRI(nsRDFS + "range")
-	wasDerivedFrom = quad.IRI(nsProv + "wasDerivedFrom")
-	schemaName     = quad.IRI(nsSchema + "name")
-	schemaURL      = quad.IRI(nsSchema + "url")
-	schemaStart    = quad.IRI(nsSchema + "startDate")
-	schemaEnd      = quad.IRI(nsSchema + "endDate")
-	schemaIdent    = quad.IRI(nsSchema + "identifier")
-	altLabel       = quad.IRI(nsSKOS + "altLabel")
-
-	classAssertion = quad.IRI("Assertion")
-	classSource    = quad.IRI("Source")
-	classDataset   = quad.IRI("Dataset")
-	classStatus    = quad.IRI("Status")
-	predQuote      = quad.IRI("quote")
-	predRecordID   = quad.IRI("recordId")
-	predStatus     = quad.IRI("status")
-
-	xsdDate       = quad.IRI(nsXSD + "date")
-	xsdGYearMonth = quad.IRI(nsXSD + "gYearMonth")
-	xsdGYear      = quad.IRI(nsXSD + "gYear")
-	xsdInteger    = quad.IRI(nsXSD + "integer")
-	xsdDecimal    = quad.IRI(nsXSD + "decimal")
-	xsdBoolean    = quad.IRI(nsXSD + "boolean")
+	xsdDate       = quad.IRI(graph.NSXSD + "date")
+	xsdGYearMonth = quad.IRI(graph.NSXSD + "gYearMonth")
+	xsdGYear      = quad.IRI(graph.NSXSD + "gYear")
+	xsdInteger    = quad.IRI(graph.NSXSD + "integer")
+	xsdDecimal    = quad.IRI(graph.NSXSD + "decimal")
+	xsdBoolean    = quad.IRI(graph.NSXSD + "boolean")
 )
 
 // classTypes and propertyTypes are the rdf:types that declare a term in
 // <vocab>.
 var (
-	classTypes    = map[quad.Value]bool{rdfsClass: true, quad.IRI(nsOWL + "Class"): true}
-	propertyTypes = map[quad.Value]bool{rdfProperty: true, quad.IRI(nsOWL + "ObjectProperty"): true,
-		quad.IRI(nsOWL + "DatatypeProperty"): true}
+	classTypes    = map[quad.Value]bool{rdfsClass: true, quad.IRI(graph.NSOWL + "Class"): true}
+	propertyTypes = map[quad.Value]bool{rdfProperty: true, quad.IRI(graph.NSOWL + "ObjectProperty"): true,
+		quad.IRI(graph.NSOWL + "DatatypeProperty"): true}
 )
 
 // builtinPredicates belong to RDF and RDFS themselves, which schema.nq uses
 // but does not redeclare.
 var builtinPredicates = map[quad.Value]bool{
-	rdfType: true, rdfSubject: true, rdfPredicate: true, rdfObject: true,
-	quad.IRI(nsRDFS + "label"): true, quad.IRI(nsRDFS + "comment"): true, rdfsSubClassOf: true,
-	quad.IRI(nsRDFS + "subPropertyOf"): true, rdfsDomain: true, rdfsRange: true,
+	graph.Type: true, graph.Subject: true, graph.Predicate: true, graph.Object: true,
+	graph.Label: true, quad.IRI(graph.NSRDFS + "comment"): true, rdfsSubClassOf: true,
+	quad.IRI(graph.NSRDFS + "subPropertyOf"): true, rdfsDomain: true, rdfsRange: true,
 }
 
 // evidenceProps are the properties of assertion nodes and of descriptions:
@@ -77,19 +48,19 @@ var builtinPredicates = map[quad.Value]bool{
 // edge that needs an assertion. Names and aliases describe an entity rather
 // than relate it to another, so they are here too.
 var evidenceProps = map[quad.Value]bool{
-	rdfType: true, rdfSubject: true, rdfPredicate: true, rdfObject: true, wasDerivedFrom: true,
-	predQuote: true, predStatus: true, schemaStart: true, schemaEnd: true, quad.IRI("asOf"): true,
+	graph.Type: true, graph.Subject: true, graph.Predicate: true, graph.Object: true, graph.WasDerivedFrom: true,
+	graph.Quote: true, graph.Status: true, graph.StartDate: true, graph.EndDate: true, graph.AsOf: true,
 	quad.IRI("headcount"): true, quad.IRI("durationDays"): true, quad.IRI("detaineeCount"): true,
 	quad.IRI("capacity"): true, quad.IRI("amountUSD"): true, quad.IRI("percent"): true, quad.IRI("count"): true,
-	quad.IRI("figure"): true, quad.IRI("dateText"): true, quad.IRI("title"): true, quad.IRI("acting"): true,
-	quad.IRI("former"): true, predRecordID: true, schemaURL: true, quad.IRI("conflictsWith"): true,
-	schemaName: true, altLabel: true,
+	graph.Figure: true, graph.DateText: true, graph.Title: true, graph.Acting: true,
+	graph.Former: true, graph.RecordID: true, graph.URL: true, graph.ConflictsWith: true,
+	graph.Name: true, graph.AltLabel: true,
 }
 
 // datePreds must hold a date literal; countPreds a non-negative number;
 // amountPreds any number.
 var (
-	datePreds   = map[quad.Value]bool{schemaStart: true, schemaEnd: true, quad.IRI("asOf"): true}
+	datePreds   = map[quad.Value]bool{graph.StartDate: true, graph.EndDate: true, graph.AsOf: true}
 	countPreds  = map[quad.Value]bool{quad.IRI("headcount"): true, quad.IRI("durationDays"): true, quad.IRI("detaineeCount"): true, quad.IRI("capacity"): true, quad.IRI("count"): true}
 	amountPreds = map[quad.Value]bool{quad.IRI("amountUSD"): true, quad.IRI("percent"): true}
 )
@@ -123,19 +94,19 @@ func index(qs []located) *dataset {
 		d.described[q.Subject] = true
 		d.bySubject[q.Subject] = append(d.bySubject[q.Subject], i)
 		switch q.Predicate {
-		case rdfType:
+		case graph.Type:
 			d.types[q.Subject] = append(d.types[q.Subject], q.Object)
-		case schemaName:
+		case graph.Name:
 			d.named[q.Subject] = true
 		}
-		if q.Label != vocabGraph {
+		if q.Label != graph.VocabGraph {
 			continue
 		}
 		d.vocab[q.Subject] = true
 		switch {
-		case q.Predicate == rdfType && classTypes[q.Object]:
+		case q.Predicate == graph.Type && classTypes[q.Object]:
 			d.classes[q.Subject] = true
-		case q.Predicate == rdfType && propertyTypes[q.Object]:
+		case q.Predicate == graph.Type && propertyTypes[q.Object]:
 			d.preds[q.Subject] = true
 		case q.Predicate == rdfsSubClassOf:
 			d.classes[q.Subject], d.classes[q.Object] = true, true
@@ -233,23 +204,23 @@ func (d *dataset) checkTerms() []Problem {
 		}
 	}
 	for _, q := range d.quads {
-		if q.Label == vocabGraph {
+		if q.Label == graph.VocabGraph {
 			continue
 		}
 		if !d.preds[q.Predicate] {
 			once(q, q.Predicate, "unknown predicate %s: not declared in <vocab>")
 		}
 		switch q.Predicate {
-		case rdfType:
+		case graph.Type:
 			if !d.classes[q.Object] {
 				once(q, q.Object, "unknown class %s: not declared in <vocab>")
 			}
-		case rdfPredicate:
+		case graph.Predicate:
 			if !d.preds[q.Object] {
 				once(q, q.Object, "unknown predicate %s: not declared in <vocab>")
 			}
-		case predStatus:
-			if !d.isA(q.Object, classStatus) {
+		case graph.Status:
+			if !d.isA(q.Object, graph.ClassStatus) {
 				ps = append(ps, q.at(Error, "status %s is not a declared <Status>", short(q.Object)))
 			}
 		}
@@ -261,7 +232,7 @@ func (d *dataset) checkTerms() []Problem {
 // graph that is neither about an assertion node nor one of the describing
 // properties.
 func (d *dataset) isEdge(q located) bool {
-	return isSourceGraph(q.Label) && !evidenceProps[q.Predicate] && !d.isA(q.Subject, classAssertion)
+	return isSourceGraph(q.Label) && !evidenceProps[q.Predicate] && !d.isA(q.Subject, graph.ClassAssertion)
 }
 
 // checkEdges reports relationship edges without an assertion in their graph,
@@ -271,11 +242,11 @@ func (d *dataset) checkEdges() []Problem {
 	var ps []Problem
 	backed := map[[4]quad.Value]bool{}
 	for _, q := range d.quads {
-		if q.Predicate != rdfSubject || !d.isA(q.Subject, classAssertion) {
+		if q.Predicate != graph.Subject || !d.isA(q.Subject, graph.ClassAssertion) {
 			continue
 		}
-		for _, p := range d.objects(q.Subject, rdfPredicate) {
-			for _, o := range d.objects(q.Subject, rdfObject) {
+		for _, p := range d.objects(q.Subject, graph.Predicate) {
+			for _, o := range d.objects(q.Subject, graph.Object) {
 				if p.Label == q.Label && o.Label == q.Label {
 					backed[[4]quad.Value{q.Label, q.Object, p.Object, o.Object}] = true
 				}
@@ -293,7 +264,7 @@ func (d *dataset) checkEdges() []Problem {
 		}
 	}
 	for _, q := range d.quads {
-		if q.Label == vocabGraph {
+		if q.Label == graph.VocabGraph {
 			continue
 		}
 		if d.isEdge(q) {
@@ -302,13 +273,13 @@ func (d *dataset) checkEdges() []Problem {
 					short(q.Subject), short(q.Predicate), short(q.Object), short(q.Label)))
 			}
 			for _, v := range []quad.Value{q.Subject, q.Object} {
-				if _, ok := v.(quad.IRI); ok && !d.isA(v, classAssertion) && !d.isA(v, classSource) && !d.isA(v, classStatus) && !d.vocab[v] {
+				if _, ok := v.(quad.IRI); ok && !d.isA(v, graph.ClassAssertion) && !d.isA(v, graph.ClassSource) && !d.isA(v, graph.ClassStatus) && !d.vocab[v] {
 					entities[v] = true
 				}
 			}
 			use(q, q.Subject)
 		}
-		if q.Predicate != rdfType && q.Predicate != rdfPredicate && q.Predicate != predStatus {
+		if q.Predicate != graph.Type && q.Predicate != graph.Predicate && q.Predicate != graph.Status {
 			use(q, q.Object)
 		}
 	}
@@ -335,12 +306,12 @@ func (d *dataset) checkAssertions() []Problem {
 	var ps []Problem
 	done := map[quad.Value]bool{}
 	for _, q := range d.quads {
-		if q.Predicate != rdfType || done[q.Subject] || !d.isA(q.Subject, classAssertion) {
+		if q.Predicate != graph.Type || done[q.Subject] || !d.isA(q.Subject, graph.ClassAssertion) {
 			continue
 		}
 		done[q.Subject] = true
 		a := q.Subject
-		for _, p := range []quad.IRI{rdfSubject, rdfPredicate, rdfObject} {
+		for _, p := range []quad.IRI{graph.Subject, graph.Predicate, graph.Object} {
 			if len(d.objects(a, p)) == 0 {
 				ps = append(ps, q.at(Error, "assertion %s has no %s", short(a), short(p)))
 			}
@@ -349,14 +320,14 @@ func (d *dataset) checkAssertions() []Problem {
 		// article, a record id in a dataset, either from an untyped source
 		// (which is reported as dangling).
 		src := q.Label
-		if srcs := d.objects(a, wasDerivedFrom); len(srcs) > 0 {
+		if srcs := d.objects(a, graph.WasDerivedFrom); len(srcs) > 0 {
 			src = srcs[0].Object
 		} else {
 			ps = append(ps, q.at(Error, "assertion %s has no prov:wasDerivedFrom", short(a)))
 		}
-		quoted, recorded := len(d.objects(a, predQuote)) > 0, len(d.objects(a, predRecordID)) > 0
+		quoted, recorded := len(d.objects(a, graph.Quote)) > 0, len(d.objects(a, graph.RecordID)) > 0
 		switch {
-		case d.isA(src, classDataset):
+		case d.isA(src, graph.ClassDataset):
 			if !recorded {
 				ps = append(ps, q.at(Error, "assertion %s cites dataset %s but has no <recordId>", short(a), short(src)))
 			}
@@ -462,7 +433,7 @@ func (d *dataset) checkAliases() []Problem {
 	first := map[string]claim{}
 	reported := map[[2]string]bool{}
 	for _, q := range d.quads {
-		if q.Label == vocabGraph || (q.Predicate != schemaName && q.Predicate != altLabel) {
+		if q.Label == graph.VocabGraph || (q.Predicate != graph.Name && q.Predicate != graph.AltLabel) {
 			continue
 		}
 		key := strings.ToLower(normalize(lexical(q.Object)))
@@ -494,7 +465,7 @@ func (d *dataset) checkDomainRange() []Problem {
 		return false
 	}
 	for _, q := range d.quads {
-		if q.Label == vocabGraph {
+		if q.Label == graph.VocabGraph {
 			continue
 		}
 		if dom := d.domains[q.Predicate]; len(dom) > 0 && len(d.types[q.Subject]) > 0 && !fits(q.Subject, dom) {
@@ -511,8 +482,8 @@ func (d *dataset) checkDomainRange() []Problem {
 }
 
 var prefixes = []struct{ ns, prefix string }{
-	{nsRDF, "rdf:"}, {nsRDFS, "rdfs:"}, {nsOWL, "owl:"}, {nsXSD, "xsd:"}, {nsOrg, "org:"},
-	{nsProv, "prov:"}, {nsSchema, "schema:"}, {nsSKOS, "skos:"},
+	{graph.NSRDF, "rdf:"}, {graph.NSRDFS, "rdfs:"}, {graph.NSOWL, "owl:"}, {graph.NSXSD, "xsd:"}, {graph.NSOrg, "org:"},
+	{graph.NSProv, "prov:"}, {graph.NSSchema, "schema:"}, {graph.NSSKOS, "skos:"},
 }
 
 // short writes an IRI with the README's prefixes (org:subOrganizationOf),

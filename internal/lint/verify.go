@@ -32,7 +32,7 @@ type VerifyResult struct {
 // Verify checks that every <quote> in files occurs, after normalize, in the
 // text of its source document (an ellipsis in a quote may stand for left-out
 // words): the file in sources named by the
-// schema:identifier of the assertion's prov:wasDerivedFrom. Quotes whose
+// schema:identifier of the assertion's prov:graph.WasDerivedFrom. Quotes whose
 // source has no such file (the reference datasets) are skipped and counted.
 // A syntax error in files is an EINVALID error.
 func Verify(ctx context.Context, files []File, sources fs.FS) (VerifyResult, error) {
@@ -47,7 +47,7 @@ func Verify(ctx context.Context, files []File, sources fs.FS) (VerifyResult, err
 	d := index(qs)
 	texts := map[string]string{} // normalized, by file name; "" when absent
 	for _, q := range d.quads {
-		if q.Predicate != predQuote {
+		if q.Predicate != graph.Quote {
 			continue
 		}
 		name := d.documentOf(q.Subject)
@@ -93,8 +93,8 @@ func occurs(text, quote string) bool {
 // documentOf returns the seed file name of the source an assertion cites,
 // or "" if it cites none or the source has no schema:identifier.
 func (d *dataset) documentOf(assertion quad.Value) string {
-	for _, src := range d.objects(assertion, wasDerivedFrom) {
-		for _, id := range d.objects(src.Object, schemaIdent) {
+	for _, src := range d.objects(assertion, graph.WasDerivedFrom) {
+		for _, id := range d.objects(src.Object, graph.Identifier) {
 			return lexical(id.Object)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/cayleygraph/quad"
+
+	"github.com/agencygraph/agencygraph/graph"
 )
 
 // CISARow is one row of CISA's list of agencies and bureaus, names cleaned.
@@ -63,7 +65,7 @@ type cisaEntity struct {
 
 // CISAQuads returns the CISA list as N-Quads in graph <src/cisa>. Each name
 // is matched to a Federal Register agency by nameKey and then reuses that
-// agency's IRI (adding the CISA spelling as skos:altLabel when it differs
+// agency's IRI (adding the CISA spelling as skos:graph.AltLabel when it differs
 // and no other agency has it); an unmatched name becomes <cisa/SLUG> of type
 // <Agency>. A bureau name that several agencies list ("Office of the
 // Inspector General") is one office per agency: its IRI is
@@ -95,10 +97,10 @@ func CISAQuads(rows []CISARow, fr *FederalRegister) []quad.Quad {
 	describe := func(e cisaEntity) {
 		if !e.matched {
 			qs = append(qs,
-				quad.Make(e.iri, rdfType, classAgency, g),
-				quad.Make(e.iri, schemaName, quad.String(e.name), g))
+				quad.Make(e.iri, graph.Type, graph.ClassAgency, g),
+				quad.Make(e.iri, graph.Name, quad.String(e.name), g))
 		} else if _, taken := claimed[strings.ToLower(e.name)]; !taken {
-			qs = append(qs, quad.Make(e.iri, altLabel, quad.String(e.name), g))
+			qs = append(qs, quad.Make(e.iri, graph.AltLabel, quad.String(e.name), g))
 		}
 	}
 	agencyOf := func(name string) cisaEntity {
@@ -123,8 +125,8 @@ func CISAQuads(rows []CISARow, fr *FederalRegister) []quad.Quad {
 		}
 		describe(b)
 		line := strconv.Itoa(r.Line)
-		qs = append(qs, quad.Make(b.iri, subOrgOf, ag.iri, g))
-		qs = append(qs, assertion(quad.IRI("st/cisa/"+line), b.iri, subOrgOf, ag.iri, g, "CSV line "+line, "")...)
+		qs = append(qs, quad.Make(b.iri, graph.SubOrganizationOf, ag.iri, g))
+		qs = append(qs, assertion(quad.IRI("st/cisa/"+line), b.iri, graph.SubOrganizationOf, ag.iri, g, "CSV line "+line, "")...)
 	}
 	return qs
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/cayleygraph/quad"
+
+	"github.com/agencygraph/agencygraph/graph"
 )
 
 // FRAgency is one record of the Federal Register's agency list.
@@ -93,7 +95,7 @@ func isDepartment(name string) bool {
 
 // Quads returns the list as N-Quads in graph <src/federalregister>: each
 // agency's type (<Agency>, and <Department> for a department), schema:name,
-// its short name as skos:altLabel (unless another agency shares it, since an
+// its short name as skos:graph.AltLabel (unless another agency shares it, since an
 // alias must pick out one entity), and its parent as org:subOrganizationOf
 // with an assertion node <st/federalregister/ID> citing the record.
 func (fr *FederalRegister) Quads() []quad.Quad {
@@ -106,18 +108,18 @@ func (fr *FederalRegister) Quads() []quad.Quad {
 	for _, a := range fr.Agencies {
 		s := fr.iri[a.ID]
 		qs = append(qs,
-			quad.Make(s, rdfType, classAgency, g),
-			quad.Make(s, schemaName, quad.String(a.Name), g))
+			quad.Make(s, graph.Type, graph.ClassAgency, g),
+			quad.Make(s, graph.Name, quad.String(a.Name), g))
 		if isDepartment(a.Name) {
-			qs = append(qs, quad.Make(s, rdfType, classDepartment, g))
+			qs = append(qs, quad.Make(s, graph.Type, graph.ClassDepartment, g))
 		}
 		if a.ShortName != "" && shared[strings.ToLower(a.ShortName)] == 1 && !strings.EqualFold(a.ShortName, a.Name) {
-			qs = append(qs, quad.Make(s, altLabel, quad.String(a.ShortName), g))
+			qs = append(qs, quad.Make(s, graph.AltLabel, quad.String(a.ShortName), g))
 		}
 		if a.ParentID != "" {
 			p := fr.iri[a.ParentID]
-			qs = append(qs, quad.Make(s, subOrgOf, p, g))
-			qs = append(qs, assertion(quad.IRI("st/federalregister/"+a.ID), s, subOrgOf, p, g, "FR "+a.ID, a.URL)...)
+			qs = append(qs, quad.Make(s, graph.SubOrganizationOf, p, g))
+			qs = append(qs, assertion(quad.IRI("st/federalregister/"+a.ID), s, graph.SubOrganizationOf, p, g, "FR "+a.ID, a.URL)...)
 		}
 	}
 	return qs

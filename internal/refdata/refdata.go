@@ -14,34 +14,13 @@ import (
 	"unicode"
 
 	"github.com/cayleygraph/quad"
+
+	"github.com/agencygraph/agencygraph/graph"
 )
 
-// Terms of the data model (quads/README.md) that the generated files use.
+// SourceFederalRegister and SourceCISA are the graphs (and source
+// entities) of the two lists.
 const (
-	rdf    = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-	org    = "http://www.w3.org/ns/org#"
-	prov   = "http://www.w3.org/ns/prov#"
-	schema = "http://schema.org/"
-	skos   = "http://www.w3.org/2004/02/skos/core#"
-
-	rdfType         = quad.IRI(rdf + "type")
-	rdfSubject      = quad.IRI(rdf + "subject")
-	rdfPredicate    = quad.IRI(rdf + "predicate")
-	rdfObject       = quad.IRI(rdf + "object")
-	subOrgOf        = quad.IRI(org + "subOrganizationOf")
-	wasDerivedFrom  = quad.IRI(prov + "wasDerivedFrom")
-	schemaName      = quad.IRI(schema + "name")
-	schemaURL       = quad.IRI(schema + "url")
-	altLabel        = quad.IRI(skos + "altLabel")
-	classAgency     = quad.IRI("Agency")
-	classDepartment = quad.IRI("Department")
-	classAssertion  = quad.IRI("Assertion")
-	predRecordID    = quad.IRI("recordId")
-	predStatus      = quad.IRI("status")
-	statusStated    = quad.IRI("status/stated")
-
-	// SourceFederalRegister and SourceCISA are the graphs (and source
-	// entities) of the two lists.
 	SourceFederalRegister = quad.IRI("src/federalregister")
 	SourceCISA            = quad.IRI("src/cisa")
 )
@@ -74,16 +53,16 @@ func writeQuads(w io.Writer, header []string, qs []quad.Quad) error {
 // the record has one) where an article has a quote.
 func assertion(node, s, p, o, src quad.IRI, recordID, url string) []quad.Quad {
 	qs := []quad.Quad{
-		quad.Make(node, rdfType, classAssertion, src),
-		quad.Make(node, rdfSubject, s, src),
-		quad.Make(node, rdfPredicate, p, src),
-		quad.Make(node, rdfObject, o, src),
-		quad.Make(node, wasDerivedFrom, src, src),
-		quad.Make(node, predRecordID, quad.String(recordID), src),
-		quad.Make(node, predStatus, statusStated, src),
+		quad.Make(node, graph.Type, graph.ClassAssertion, src),
+		quad.Make(node, graph.Subject, s, src),
+		quad.Make(node, graph.Predicate, p, src),
+		quad.Make(node, graph.Object, o, src),
+		quad.Make(node, graph.WasDerivedFrom, src, src),
+		quad.Make(node, graph.RecordID, quad.String(recordID), src),
+		quad.Make(node, graph.Status, graph.StatusStated, src),
 	}
 	if url != "" {
-		qs = append(qs, quad.Make(node, schemaURL, quad.String(url), src))
+		qs = append(qs, quad.Make(node, graph.URL, quad.String(url), src))
 	}
 	return qs
 }
