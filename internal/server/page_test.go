@@ -191,11 +191,10 @@ func TestPage_Browser(t *testing.T) {
 	if len(pageErrors) > 0 {
 		t.Errorf("page errors: %q", pageErrors)
 	}
-	for _, path := range []string{filepath.Join(artifactDir(t), "graph-page.png"), "/tmp/graph-page.png"} {
-		if err := os.WriteFile(path, screenshot, 0o644); err != nil {
-			t.Errorf("screenshot: %v", err)
-		} else {
-			t.Logf("screenshot: %s", path)
-		}
+	path := filepath.Join(artifactDir(t), "graph-page.png")
+	if err := os.WriteFile(path, screenshot, 0o644); err != nil {
+		t.Errorf("screenshot: %v", err)
+	} else {
+		t.Logf("screenshot: %s", path)
 	}
 }
