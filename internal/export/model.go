@@ -162,6 +162,7 @@ type nodeRec struct {
 	category string // "" until a class is seen
 	// Sources.
 	headline, publisher, published string
+	publisherNode                  ref // publisher when it is an entity, else -1
 	// Assertions.
 	ev *evRec
 }
@@ -209,7 +210,7 @@ func (m *model) ref(v quad.Value) ref {
 	}
 	r := ref(len(m.nodes))
 	m.index[id] = r
-	m.nodes = append(m.nodes, nodeRec{id: id})
+	m.nodes = append(m.nodes, nodeRec{id: id, publisherNode: -1})
 	return r
 }
 
@@ -273,7 +274,8 @@ func (m *model) add(q quad.Quad) {
 		if t := literal(q.Object); t != "" {
 			m.nodes[m.ref(q.Subject)].publisher = t
 		} else if isNodeValue(q.Object) {
-			m.nodes[m.ref(q.Subject)].publisher = nodeID(q.Object)
+			o := m.ref(q.Object)
+			m.nodes[m.ref(q.Subject)].publisherNode = o
 		}
 	case graph.DatePublished:
 		m.nodes[m.ref(q.Subject)].published = literal(q.Object)
@@ -454,6 +456,12 @@ func (m *model) edge(e *edgeRec) Edge {
 			if a.hasSource {
 				src := &m.nodes[a.source]
 				ev.Source, ev.SourceName, ev.Publisher = src.id, src.headline, src.publisher
+				if ev.SourceName == "" {
+					ev.SourceName = src.name
+				}
+				if src.publisherNode >= 0 {
+					ev.Publisher = m.nodes[src.publisherNode].label()
+				}
 			}
 			out.Evidence = append(out.Evidence, ev)
 		}
@@ -502,4 +510,12 @@ func dateHigh(d string) string {
 		return d[:10]
 	}
 	return d
+}
+
+// label is what a reader sees for a node: its name, else its IRI.
+func (n *nodeRec) label() string {
+	if n.name != "" {
+		return n.name
+	}
+	return n.id
 }
