@@ -33,8 +33,11 @@ const boltTempSuffix = ".load-tmp"
 
 // commitEvery bounds the puts in one Bolt transaction of a rebuild, and so
 // the memory Bolt holds in dirty pages. The file is not live until the final
-// rename, so transactions need not match the load.
-const commitEvery = 1 << 18
+// rename, so transactions need not match the load. 64k was fastest when
+// profiled on a million quads: with 256k, Bolt's in-memory leaf nodes grow
+// so large that appending to them and searching them cost a fifth of the
+// load; much smaller, and commits come too often.
+const commitEvery = 1 << 16
 
 // bytesPerQuad is about what a quad takes in a Cayley Bolt file (220 MB for
 // a million generated quads), for sizing the memory map.
@@ -83,7 +86,7 @@ func (s *Store) rebuildBolt(ctx context.Context, enc *encoded, existing int64) e
 		return err
 	}
 	s.qs.Close()
-	qs, err := cgraph.NewQuadStore(boltBackend, s.cfg.Address, nil)
+	qs, err := cgraph.NewQuadStore(boltBackend, s.cfg.Address, openOptions(boltBackend))
 	if err != nil {
 		return storeError("reopen", s.cfg, err)
 	}
@@ -139,6 +142,14 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 	w := &bulkWriter{ctx: ctx, db: bdb}
 	now := time.Now().UnixNano()
 
+	// Sort the quads into each index's order on other cores while this one
+	// writes the log and value buckets; Bolt takes one writer at a time.
+	orders := make([]chan []uint32, len(indexes))
+	for k, ind := range indexes {
+		orders[k] = make(chan []uint32, 1)
+		go func() { orders[k] <- indexOrder(qs, ind.Dirs) }()
+	}
+
 	// The log: nodes, then quads, in ID order.
 	refs := make([]uint32, len(enc.nodes))
 	for _, q := range qs {
@@ -181,40 +192,31 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 			if prefix == 'v' {
 				n = x.id
 			}
-			if err := w.put([]byte{prefix, x.h[0], x.h[1]}, x.h[:], binary.AppendUvarint(nil, uint64(n))); err != nil {
+			val := w.keep(binary.AppendUvarint(w.slab[len(w.slab):], uint64(n)))
+			if err := w.put([]byte{prefix, x.h[0], x.h[1]}, x.h[:], val); err != nil {
 				return err
 			}
 		}
 	}
 
 	// Quad indexes: quads sorted by the index's directions, then by ID.
-	order := make([]uint32, len(qs))
-	for _, ind := range indexes {
-		for i := range order {
-			order[i] = uint32(i)
-		}
-		slices.SortFunc(order, func(a, b uint32) int {
-			for _, d := range ind.Dirs {
-				if c := cmp.Compare(qs[a][dirIndex(d)], qs[b][dirIndex(d)]); c != 0 {
-					return c
-				}
-			}
-			return cmp.Compare(a, b)
-		})
+	for k, ind := range indexes {
+		order := <-orders[k]
 		bucket := make([]byte, len(ind.Dirs))
 		for i, d := range ind.Dirs {
 			bucket[i] = d.Prefix()
 		}
 		for i := 0; i < len(order); {
-			key := make([]byte, 8*len(ind.Dirs))
+			key := w.alloc(8 * len(ind.Dirs))
 			for k, d := range ind.Dirs {
 				binary.BigEndian.PutUint64(key[8*k:], uint64(qs[order[i]][dirIndex(d)]))
 			}
-			var list []byte
+			list := w.slab[len(w.slab):]
 			j := i
 			for ; j < len(order) && sameKey(qs[order[i]], qs[order[j]], ind.Dirs); j++ {
 				list = binary.AppendUvarint(list, nodes+1+uint64(order[j]))
 			}
+			list = w.keep(list)
 			if err := w.put(bucket, key, list); err != nil {
 				return err
 			}
@@ -236,6 +238,24 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 		return fmt.Errorf("sync: %w", err)
 	}
 	return db.Close()
+}
+
+// indexOrder returns the positions of qs sorted by the values in dirs, then
+// by position (quad ID).
+func indexOrder(qs [][4]uint32, dirs []quad.Direction) []uint32 {
+	order := make([]uint32, len(qs))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int {
+		for _, d := range dirs {
+			if c := cmp.Compare(qs[a][dirIndex(d)], qs[b][dirIndex(d)]); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(a, b)
+	})
+	return order
 }
 
 // dedupQuads sorts quads and drops repeats, in place.
@@ -288,6 +308,7 @@ type bulkWriter struct {
 	n    int
 	name string
 	b    *bolt.Bucket
+	slab []byte // see alloc
 }
 
 func (w *bulkWriter) put(bucket, key, val []byte) error {
@@ -320,11 +341,42 @@ func (w *bulkWriter) put(bucket, key, val []byte) error {
 }
 
 func (w *bulkWriter) putPrimitive(p *proto.Primitive) error {
-	val, err := p.Marshal()
-	if err != nil {
+	val := w.alloc(p.ProtoSize())
+	if _, err := p.MarshalTo(val); err != nil {
 		return err
 	}
-	return w.put([]byte("log"), binary.BigEndian.AppendUint64(nil, p.ID), val)
+	key := w.keep(binary.BigEndian.AppendUint64(w.slab[len(w.slab):], p.ID))
+	return w.put(logBucket, key, val)
+}
+
+var logBucket = []byte("log")
+
+// slabSize is the size of the blocks keys and values are cut from. Bolt
+// holds on to every key and value put until the transaction commits, so
+// cutting them from large blocks (dropped after the commit) spares the
+// collector millions of small objects.
+const slabSize = 1 << 20
+
+// alloc returns n bytes cut from the current slab.
+func (w *bulkWriter) alloc(n int) []byte {
+	if cap(w.slab)-len(w.slab) < n {
+		w.slab = make([]byte, 0, max(slabSize, n))
+	}
+	b := w.slab[len(w.slab) : len(w.slab)+n : len(w.slab)+n]
+	w.slab = w.slab[:len(w.slab)+n]
+	return b
+}
+
+// keep claims b, which was appended to the free end of the slab, for as
+// long as the transaction runs. If the appends outgrew the slab, b lives in
+// its own allocation and the slab stays as it was.
+func (w *bulkWriter) keep(b []byte) []byte {
+	free := w.slab[len(w.slab):cap(w.slab)]
+	if len(b) > 0 && len(free) > 0 && &b[0] == &free[0] && len(b) <= len(free) {
+		w.slab = w.slab[:len(w.slab)+len(b)]
+		return b[:len(b):len(b)]
+	}
+	return b
 }
 
 func (w *bulkWriter) commit() error {

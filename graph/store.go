@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/boltdb/bolt"
+	"github.com/cayleygraph/cayley/clog"
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
 	_ "github.com/cayleygraph/cayley/graph/memstore" // the embedded default
@@ -38,6 +41,28 @@ const lockTimeout = 500 * time.Millisecond
 
 func init() {
 	kv.Register(boltBackend, kv.Registration{NewFunc: openBolt, InitFunc: openBolt, IsPersistent: true})
+	clog.SetLogger(quietLogger{})
+}
+
+// quietLogger is Cayley's standard logger minus the errors its SQL backend
+// logs when Open initialises a database that already holds a store: Open
+// expects that error and goes on, so printing it on every --db postgres://…
+// would only alarm.
+type quietLogger struct{}
+
+func (quietLogger) Infof(format string, args ...any)    { log.Printf(format, args...) }
+func (quietLogger) Warningf(format string, args ...any) { log.Printf("WARN: "+format, args...) }
+func (quietLogger) Fatalf(format string, args ...any)   { log.Fatalf("FATAL: "+format, args...) }
+func (quietLogger) V(int) bool                          { return false }
+func (quietLogger) SetV(int)                            {}
+
+func (quietLogger) Errorf(format string, args ...any) {
+	for _, a := range args {
+		if err, ok := a.(error); ok && errors.Is(err, cgraph.ErrDatabaseExists) {
+			return
+		}
+	}
+	log.Printf("ERROR: "+format, args...)
 }
 
 // Config says which store to open.
@@ -114,11 +139,25 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, storeError("init", cfg, err)
 		}
 	}
-	qs, err := cgraph.NewQuadStore(name, addr, nil)
+	qs, err := cgraph.NewQuadStore(name, addr, openOptions(name))
 	if err != nil {
 		return nil, storeError("open", cfg, err)
 	}
 	return &Store{cfg: cfg, qs: qs}, nil
+}
+
+// openOptions turns off the Bloom filter Cayley's kv store builds on open.
+// Building it reads every quad in the store (most of a second per million)
+// and takes some 100 MB whatever the store's size, all to speed up
+// duplicate checks in writes through Cayley's writer: without it each write
+// looks the quad up in the index instead, which is as correct. Large loads
+// bypass that writer anyway (bolt_bulk.go), and opening fast is what lets a
+// query answer from a cold start.
+func openOptions(backend string) cgraph.Options {
+	if backend == boltBackend {
+		return cgraph.Options{kv.OptNoBloom: true}
+	}
+	return nil
 }
 
 func storeError(op string, cfg Config, err error) error {
@@ -152,5 +191,78 @@ func openBolt(path string, _ cgraph.Options) (hkv.KV, error) {
 	if err != nil {
 		return nil, err
 	}
-	return db, nil
+	return &guardedKV{KV: db}, nil
+}
+
+// errClosed is what reads of a closed Bolt store get.
+var errClosed = errors.New("store is closed")
+
+// guardedKV closes its Bolt file only once no transaction is open on it.
+// Bolt v1.3.1's Close unmaps the file without waiting for readers, so a
+// query still running when the store is closed (one that outlived its
+// deadline, say) would fault on the unmapped memory and take the process
+// down. Once Close has begun, new transactions fail with errClosed, so a
+// reader that opens one transaction per step, as Cayley's does, stops.
+type guardedKV struct {
+	hkv.KV
+	open   sync.WaitGroup // transactions not yet finished
+	mu     sync.Mutex     // orders Tx's check of closed against Close
+	closed bool
+}
+
+func (g *guardedKV) Tx(rw bool) (hkv.Tx, error) {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return nil, errClosed
+	}
+	g.open.Add(1)
+	g.mu.Unlock()
+	tx, err := g.KV.Tx(rw)
+	if err != nil {
+		g.open.Done()
+		return nil, err
+	}
+	return &guardedTx{Tx: tx, done: sync.OnceFunc(g.open.Done)}, nil
+}
+
+// closeWait bounds how long Close waits for open transactions.
+const closeWait = 5 * time.Second
+
+// Close waits for open transactions to finish, then closes the file. If a
+// transaction stays open longer than closeWait (an iterator nobody closed),
+// Close reports it and leaves the file to be closed when the last one
+// finishes: a late close is better than a crash.
+func (g *guardedKV) Close() error {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return nil
+	}
+	g.closed = true
+	g.mu.Unlock()
+	idle := make(chan struct{})
+	go func() { g.open.Wait(); close(idle) }()
+	select {
+	case <-idle:
+		return g.KV.Close()
+	case <-time.After(closeWait):
+		go func() { <-idle; g.KV.Close() }()
+		return errors.New("close bolt store: transactions still open after " + closeWait.String())
+	}
+}
+
+type guardedTx struct {
+	hkv.Tx
+	done func()
+}
+
+func (t *guardedTx) Commit(ctx context.Context) error {
+	defer t.done()
+	return t.Tx.Commit(ctx)
+}
+
+func (t *guardedTx) Close() error {
+	defer t.done()
+	return t.Tx.Close()
 }
