@@ -68,6 +68,7 @@ func (s *Store) Load(ctx context.Context, inputs []Input, opt LoadOptions) (Load
 			return res, fmt.Errorf("write quads: %w", err)
 		}
 	}
+	s.InvalidateLookup()
 	after, err := s.countQuads(ctx)
 	if err != nil {
 		return res, err

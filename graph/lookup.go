@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -45,34 +46,63 @@ const (
 )
 
 // entityIndex is every entity with its normalised keys, built once per
-// store and dropped when the store is loaded into (InvalidateLookup).
+// store and dropped when the store is written to (InvalidateLookup).
 type entityIndex struct {
 	once  sync.Once
 	err   error
+	ready atomic.Bool // built without error
 	byIRI map[quad.IRI]*Entity
 	list  []*Entity                           // sorted by name, then IRI
 	exact map[string][tierAlias + 1][]*Entity // normalised key → entities, per tier
 	loose map[string][]*Entity                // looseKey → entities
 }
 
-// lookupIndexes holds one *entityIndex per *Store. It lives outside Store
-// so that concurrent readers share one build through its sync.Once.
-var lookupIndexes sync.Map
+// lookupCache is a Store's entity index. Concurrent readers share one build
+// through the index's sync.Once; a write swaps in a fresh, unbuilt one.
+type lookupCache struct {
+	mu sync.Mutex
+	ix *entityIndex
+}
 
 // InvalidateLookup drops the store's entity index; the next lookup rebuilds
-// it. Load calls it, since new quads may add names and aliases.
-func (s *Store) InvalidateLookup() { lookupIndexes.Delete(s) }
+// it. Load and Apply call it, since new quads may add names and aliases.
+func (s *Store) InvalidateLookup() {
+	s.lookup.mu.Lock()
+	s.lookup.ix = nil
+	s.lookup.mu.Unlock()
+}
 
 func (s *Store) index(ctx context.Context) (*entityIndex, error) {
-	v, _ := lookupIndexes.LoadOrStore(s, &entityIndex{})
-	ix := v.(*entityIndex)
-	ix.once.Do(func() { ix.err = ix.build(ctx, s.qs) })
+	s.lookup.mu.Lock()
+	if s.lookup.ix == nil {
+		s.lookup.ix = &entityIndex{}
+	}
+	ix := s.lookup.ix
+	s.lookup.mu.Unlock()
+	ix.once.Do(func() {
+		ix.err = ix.build(ctx, s.qs)
+		ix.ready.Store(ix.err == nil)
+	})
 	if ix.err != nil {
 		// A failed build (a cancelled ctx, say) must not stick.
-		lookupIndexes.CompareAndDelete(s, ix)
+		s.lookup.mu.Lock()
+		if s.lookup.ix == ix {
+			s.lookup.ix = nil
+		}
+		s.lookup.mu.Unlock()
 		return nil, fmt.Errorf("build entity index: %w", ix.err)
 	}
 	return ix, nil
+}
+
+// builtIndex returns the entity index if it is built, else nil.
+func (s *Store) builtIndex() *entityIndex {
+	s.lookup.mu.Lock()
+	defer s.lookup.mu.Unlock()
+	if ix := s.lookup.ix; ix != nil && ix.ready.Load() {
+		return ix
+	}
+	return nil
 }
 
 // each calls fn with every quad whose predicate is pred.
@@ -252,6 +282,11 @@ func looseKey(k string) string {
 // It returns an ENOTFOUND *Error naming the closest entities when nothing
 // matches, and an EINVALID one listing the candidates when several do.
 func (s *Store) Lookup(ctx context.Context, name string) (quad.IRI, error) {
+	if s.builtIndex() == nil && len(name) <= maxLookupLen {
+		if iri, ok := s.quickLookup(ctx, name); ok {
+			return iri, nil
+		}
+	}
 	ix, err := s.index(ctx)
 	if err != nil {
 		return "", err
@@ -457,16 +492,95 @@ func (s *Store) Entity(ctx context.Context, iri quad.IRI) (Entity, error) {
 // Name returns what to show a user for v: an entity's schema:name
 // (preferring the default graph's), a source's headline when it has no
 // name, a literal's text, and an IRI nothing names as the bare IRI.
+//
+// Before the entity index is built it reads the IRI's own quads instead, so
+// that naming a few rows does not cost a scan of every name in a large store.
 func (s *Store) Name(ctx context.Context, v quad.Value) string {
-	if iri, ok := v.(quad.IRI); ok {
-		if ix, err := s.index(ctx); err == nil {
-			if e := ix.byIRI[iri]; e != nil && e.Name != "" {
-				return e.Name
-			}
+	iri, ok := v.(quad.IRI)
+	if !ok {
+		return literalText(v)
+	}
+	if ix := s.builtIndex(); ix != nil {
+		if e := ix.byIRI[iri]; e != nil && e.Name != "" {
+			return e.Name
 		}
 		return string(iri)
 	}
-	return literalText(v)
+	if d := s.describe(ctx, iri); d.entity && d.name != "" {
+		return d.name
+	}
+	return string(iri)
+}
+
+// quickLookup resolves name without the entity index when it is spelled
+// exactly as the data spells an entity's IRI, or a name or alias that only
+// one entity has. On a large persisted store that takes a few index reads,
+// where building the index reads every name. Anything less plain (another
+// case, a near miss, a name two entities share) is left to the index.
+func (s *Store) quickLookup(ctx context.Context, name string) (quad.IRI, bool) {
+	name = strings.TrimSpace(name)
+	iri := quad.IRI(strings.TrimSuffix(strings.TrimPrefix(name, "<"), ">"))
+	if s.describe(ctx, iri).entity {
+		return iri, true
+	}
+	ref := s.qs.ValueOf(quad.String(name))
+	if ref == nil {
+		return "", false
+	}
+	var found quad.IRI
+	it := s.qs.QuadIterator(quad.Object, ref)
+	defer it.Close()
+	for it.Next(ctx) {
+		q := s.qs.Quad(it.Result())
+		sub, ok := q.Subject.(quad.IRI)
+		if !ok || q.Predicate != Name && q.Predicate != AltLabel || sub == found {
+			continue
+		}
+		if found != "" || !s.describe(ctx, sub).entity {
+			return "", false
+		}
+		found = sub
+	}
+	return found, found != "" && it.Err() == nil
+}
+
+// description is what an IRI's own quads say of it.
+type description struct {
+	entity bool   // has an rdf:type other than Assertion or Status
+	name   string // as the index would choose it
+}
+
+// describe reads the quads whose subject is iri.
+func (s *Store) describe(ctx context.Context, iri quad.IRI) description {
+	var d description
+	ref := s.qs.ValueOf(iri)
+	if ref == nil {
+		return d
+	}
+	var headline string
+	named := false
+	it := s.qs.QuadIterator(quad.Subject, ref)
+	defer it.Close()
+	for it.Next(ctx) {
+		q := s.qs.Quad(it.Result())
+		switch q.Predicate {
+		case Type:
+			if q.Label != VocabGraph && q.Object != ClassAssertion && q.Object != ClassStatus {
+				d.entity = true
+			}
+		case Name:
+			text := strings.TrimSpace(literalText(q.Object))
+			if q.Label == nil && !named || d.name == "" || !named && text < d.name {
+				d.name, named = text, q.Label == nil
+			}
+		case Headline:
+			headline = strings.TrimSpace(literalText(q.Object))
+		}
+	}
+	if d.name == "" {
+		d.name = headline
+	}
+	return d
 }
 
 // literalText is a value's text without N-Quads quoting, datatype or language.

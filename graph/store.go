@@ -113,8 +113,9 @@ func redact(addr string) string {
 // Store is an open quad store. It is safe for concurrent readers; writes are
 // serialised by the backend.
 type Store struct {
-	cfg Config
-	qs  cgraph.QuadStore
+	cfg    Config
+	qs     cgraph.QuadStore
+	lookup lookupCache
 }
 
 // Open opens the store cfg names, creating a Bolt or SQL store on first use.

@@ -36,5 +36,6 @@ func (s *Store) Apply(ctx context.Context, add, del []quad.Quad) error {
 	if err := s.qs.ApplyDeltas(deltas, cgraph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
 		return fmt.Errorf("write quads: %w", err)
 	}
+	s.InvalidateLookup()
 	return nil
 }

@@ -53,7 +53,18 @@ function collect(st) {
     quote: first(p, "<quote>")
   });
 }
-g.V(entity).In(OBJECT).Has(PREDICATE, "<" + ORG + "headOf>").ToArray().forEach(collect);
-g.V(entity).In("<" + ORG + "postIn>").In(OBJECT).Has(PREDICATE, "<" + ORG + "holds>").ToArray().forEach(collect);
+// assertionsAbout returns the assertions whose object is node and whose
+// predicate is pred. It walks one hop at a time and filters in the script:
+// on a Bolt store Cayley's planner turns a Has() after a hop into a scan of
+// every assertion in the store (minutes on a million quads).
+function assertionsAbout(node, pred) {
+  return g.V(node).In(OBJECT).ToArray().filter(function (st) {
+    return g.V(st).Out(PREDICATE).ToValue() === pred;
+  });
+}
+assertionsAbout(entity, "<" + ORG + "headOf>").forEach(collect);
+g.V(entity).In("<" + ORG + "postIn>").ToArray().forEach(function (post) {
+  assertionsAbout(post, "<" + ORG + "holds>").forEach(collect);
+});
 rows.sort(byKeys(["former", "person", "source", "quote"]));
 rows.forEach(function (r) { g.Emit(r); });

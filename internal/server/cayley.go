@@ -2,7 +2,6 @@ package server
 
 import (
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -343,16 +342,6 @@ func (s *Server) handleV2Formats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// apply adds and removes quads in one transaction and drops the entity
-// index, which the next lookup rebuilds with the names written.
-func (s *Server) apply(ctx context.Context, add, del []quad.Quad) error {
-	if err := s.store.Apply(ctx, add, del); err != nil {
-		return err
-	}
-	s.store.InvalidateLookup()
-	return nil
-}
-
 // jsonQuads parses the body of Cayley's v1 write and delete: a JSON array of
 // {"subject", "predicate", "object", "label"} terms in N-Quads notation.
 // Each becomes one N-Quads line read by the loader's strict parser, so the
@@ -396,7 +385,7 @@ func jsonQuads(r io.Reader) ([]quad.Quad, error) {
 func (s *Server) handleV1Write(w http.ResponseWriter, r *http.Request) {
 	qs, err := jsonQuads(r.Body)
 	if err == nil {
-		err = s.apply(r.Context(), qs, nil)
+		err = s.store.Apply(r.Context(), qs, nil)
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -412,7 +401,7 @@ func (s *Server) handleV1Write(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleV1Delete(w http.ResponseWriter, r *http.Request) {
 	qs, err := jsonQuads(r.Body)
 	if err == nil {
-		err = s.apply(r.Context(), nil, qs)
+		err = s.store.Apply(r.Context(), nil, qs)
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -480,11 +469,10 @@ func (s *Server) handleV2Write(w http.ResponseWriter, r *http.Request) {
 		var res graph.LoadResult
 		res, err = s.store.Load(r.Context(), []graph.Input{graph.ReaderInput("body", body)}, graph.LoadOptions{})
 		n = res.Read
-		s.store.InvalidateLookup() // new names and aliases
 	} else {
 		var qs []quad.Quad
 		if qs, err = readQuads(body, format); err == nil {
-			err = s.apply(r.Context(), qs, nil)
+			err = s.store.Apply(r.Context(), qs, nil)
 			n = int64(len(qs))
 		}
 	}
@@ -506,7 +494,7 @@ func (s *Server) handleV2Delete(w http.ResponseWriter, r *http.Request) {
 		qs, err = readQuads(body, format)
 	}
 	if err == nil {
-		err = s.apply(r.Context(), nil, qs)
+		err = s.store.Apply(r.Context(), nil, qs)
 	}
 	if err != nil {
 		s.error(w, r, err)
