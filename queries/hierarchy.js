@@ -41,24 +41,25 @@ function byKeys(keys) {
 }
 
 var SUB_OF = "<http://www.w3.org/ns/org#subOrganizationOf>";
-var TYPE = "<" + RDF + "type>";
-var sources = g.V("<Article>", "<Dataset>").In(TYPE).ToArray();
-
-// edgeSources lists who states child subOrganizationOf parent: the sources
-// of its assertion nodes, else the graphs the edge is in.
+// edgeSources lists the sources stating child org:subOrganizationOf parent:
+// those of its assertions, else the labels of the graphs holding the edge
+// itself. Each step is one hop filtered in the script, since on a Bolt store
+// Cayley's planner turns Has() after a hop into a scan of the whole store.
 function edgeSources(child, parent) {
   var found = {};
-  g.V(child).In(SUBJECT).Has(PREDICATE, SUB_OF).Has(OBJECT, parent).Out(SOURCE).ToArray()
-    .forEach(function (s) { found[s] = true; });
+  g.V(child).In(SUBJECT).ToArray().forEach(function (st) {
+    if (g.V(st).Out(PREDICATE).ToValue() === SUB_OF && g.V(st).Out(OBJECT).ToValue() === parent) {
+      g.V(st).Out(SOURCE).ToArray().forEach(function (s) { found[s] = true; });
+    }
+  });
   if (Object.keys(found).length === 0) {
-    sources.forEach(function (s) {
+    g.V(child).Labels().ToArray().forEach(function (s) {
       if (g.V(child).LabelContext(s).Out(SUB_OF).Is(parent).Count() > 0) found[s] = true;
     });
   }
   return Object.keys(found).sort();
 }
 
-// An edge stated in several graphs is one path per graph: list each edge once.
 var rows = [], listed = {};
 function edge(relation, level, unit, parent) {
   if (listed[unit + " " + parent]) return;
