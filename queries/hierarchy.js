@@ -57,7 +57,10 @@ function edgeSources(child, parent) {
       if (g.V(child).LabelContext(s).Out(SUB_OF).Is(parent).Count() > 0) found[s] = true;
     });
   }
-  return Object.keys(found).sort();
+  var list = Object.keys(found).sort();
+  // An edge only the entity file states (the default graph) has no source;
+  // it is still the structure, so it is listed with none.
+  return list.length > 0 ? list : [null];
 }
 
 var rows = [], listed = {};

@@ -157,6 +157,20 @@ func TestBundled_Hierarchy(t *testing.T) {
 	}
 }
 
+// An edge only entities.nq states (no article, no reference list) is still
+// the structure: listed, with no source.
+func TestBundled_HierarchyWithoutSource(t *testing.T) {
+	res := runBundled(t, "hierarchy", map[string]string{"entity": "Senate Judiciary Committee"})
+	for _, want := range []map[string]any{
+		{"relation": "parent", "level": 1, "unit": "<org/senate-judiciary-committee>", "parent": "<cisa/senate>", "source": nil},
+		{"relation": "parent", "level": 2, "unit": "<cisa/senate>", "parent": "<org/congress>", "source": nil},
+	} {
+		if !hasRow(res.Rows, want) {
+			t.Errorf("hierarchy lacks %v: %v", want, res.Rows)
+		}
+	}
+}
+
 func TestBundled_Path(t *testing.T) {
 	// Kika Scott heads USCIS (CBS), which details staff to ICE (CBS).
 	res := runBundled(t, "path", map[string]string{"from": "Kika Scott", "to": "ICE"})
