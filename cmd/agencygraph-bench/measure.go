@@ -229,6 +229,9 @@ func measure(ctx context.Context, cfg config, t tools, ds dataset) (*result, err
 		{"agencygraph serve --load, memory", true, true, func(a string) (string, []string) {
 			return t.ours, []string{"serve", "--load", ds.path, "--addr", a}
 		}},
+		{"agencygraph serve --preload, Bolt copied to memory", true, true, func(a string) (string, []string) {
+			return t.ours, []string{"serve", "--db", ourStore, "--preload", "--addr", a}
+		}},
 		{"cayley http, memstore", false, true, func(a string) (string, []string) {
 			return t.cayley, []string{"http", "-d", "memstore", "-i", ds.path, "--host", a}
 		}},

@@ -29,6 +29,7 @@ type serveOptions struct {
 	CORSOrigin    string
 	Writable      bool
 	TokenFile     string
+	Preload       bool
 }
 
 func newServeCmd(app *App) *cobra.Command {
@@ -61,6 +62,7 @@ in flight get up to --query-timeout to finish, then the store is closed.`,
 	f.IntVar(&opts.MaxConcurrent, "max-concurrent", 2*runtime.GOMAXPROCS(0), "most queries running at once (503 beyond)")
 	f.Int64Var(&opts.MaxMemory, "max-query-memory", server.DefaultMaxQueryMemory, "bytes the heap may grow by while queries run before they are stopped (503)")
 	f.StringVar(&opts.CORSOrigin, "cors-origin", "", "the one browser origin allowed to call the API (default none)")
+	f.BoolVar(&opts.Preload, "preload", false, "serve a read-only copy of the --db store held in memory: multi-hop queries at memory speed, for start-up time and memory")
 	f.BoolVar(&opts.Writable, "writable", false, "enable the write and delete endpoints (needs --token-file)")
 	f.StringVar(&opts.TokenFile, "token-file", "", "file holding the bearer token writes must present")
 	return cmd
@@ -69,6 +71,9 @@ in flight get up to --query-timeout to finish, then the store is closed.`,
 func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 	if opts.QueryTimeout <= 0 || opts.MaxResults <= 0 || opts.MaxBody <= 0 || opts.MaxConcurrent <= 0 || opts.MaxMemory <= 0 {
 		return graph.Errorf(graph.EINVALID, "--query-timeout, --max-results, --max-body, --max-concurrent and --max-query-memory must be positive")
+	}
+	if err := checkPreload(app, opts); err != nil {
+		return err
 	}
 	token, err := readToken(opts)
 	if err != nil {
@@ -82,12 +87,53 @@ func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	err = serveOn(ctx, app, opts, s, saved, token)
+	served := s
+	if opts.Preload {
+		served, err = preload(ctx, app, s)
+	}
+	if err == nil {
+		err = serveOn(ctx, app, opts, served, saved, token)
+	}
+	if served != s {
+		served.Close()
+	}
 	// Closed after the server has drained, so a Bolt file is left clean.
+	// A preloaded store stays open (and locked) meanwhile, so that no other
+	// process writes to what is being served.
 	if cerr := s.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
 	}
 	return err
+}
+
+// checkPreload refuses --preload where it means nothing or would lose
+// writes.
+func checkPreload(app *App, opts *serveOptions) error {
+	switch {
+	case !opts.Preload:
+		return nil
+	case app.DB == "":
+		return graph.Errorf(graph.EINVALID, "--preload copies a --db store into memory; without --db the data is in memory already")
+	case opts.Writable:
+		return graph.Errorf(graph.EINVALID, "--preload serves a read-only copy: it cannot be combined with --writable")
+	}
+	return nil
+}
+
+// preload copies s into memory, saying how long it took.
+func preload(ctx context.Context, app *App, s *graph.Store) (*graph.Store, error) {
+	start := time.Now()
+	m, err := s.InMemory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := m.Stats(ctx)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	fmt.Fprintf(app.Stderr, "preloaded %d quads into memory in %.1fs\n", st.Quads, time.Since(start).Seconds())
+	return m, nil
 }
 
 func serveOn(ctx context.Context, app *App, opts *serveOptions, s *graph.Store, saved map[string]*query.Saved, token string) error {

@@ -272,6 +272,20 @@ func TestServe_Bolt(t *testing.T) {
 	if !regexp.MustCompile(`(?i)quads\D+34\b`).MatchString(out.String()) {
 		t.Errorf("stats after reopening: want 34 quads (33 + 1 written):\n%s", out.String())
 	}
+
+	// --preload serves a memory copy of the same file, written quad
+	// included, and still holds the file while it serves.
+	s = startServe(t, "--db", db, "serve", "--addr", "127.0.0.1:0", "--preload")
+	waitFor(t, s.stderr, "preloaded 34 quads", 10*time.Second)
+	status, body = s.send(t, "POST", "/api/v1/query/gizmo", `g.V("<ICE>").In("<assists>").All()`)
+	if status != 200 || !strings.Contains(body, "FBI") {
+		t.Fatalf("query on the preloaded copy: %d %s", status, body)
+	}
+	held := exec.Command(bin, "--db", db, "stats")
+	if out, err := held.CombinedOutput(); err == nil || !strings.Contains(string(out), "in use") {
+		t.Errorf("stats while serve --preload holds the file: %v\n%s", err, out)
+	}
+	s.stop(t)
 }
 
 // runWithin runs cmd, killing it after d: Bolt waits forever for a lock a
@@ -313,6 +327,8 @@ func TestServe_Flags(t *testing.T) {
 		{[]string{"serve", "--max-results", "0"}, "positive"},
 		{[]string{"--db", filepath.Join(t.TempDir(), "x.db"), "serve", "--load", serveFixture}, "cannot be combined"},
 		{[]string{"serve", "--load", "../../testdata/server/nope.nq"}, "nope.nq"},
+		{[]string{"serve", "--preload"}, "in memory already"},
+		{[]string{"--db", filepath.Join(t.TempDir(), "x.db"), "serve", "--preload", "--writable", "--token-file", short}, "read-only copy"},
 		{[]string{"serve", "--addr", "256.0.0.1:0", "--load", serveFixture}, "256.0.0.1"},
 	}
 	for _, tc := range tests {
