@@ -8,16 +8,17 @@ require (
 	github.com/cayleygraph/quad v1.2.5
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/dop251/goja v0.0.0-20190105122144-6d5bf35058fa
 	github.com/hidal-go/hidalgo v0.0.0-20190814174001-42e03f3b5eaa
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
+	gonum.org/v1/gonum v0.17.0
 )
 
 require (
 	github.com/beorn7/perks v1.0.0 // indirect
 	github.com/dennwc/base v1.0.0 // indirect
 	github.com/dlclark/regexp2 v1.1.4 // indirect
-	github.com/dop251/goja v0.0.0-20190105122144-6d5bf35058fa // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-sourcemap/sourcemap v2.1.2+incompatible // indirect
 	github.com/gogo/protobuf v1.3.2 // indirect
@@ -41,5 +42,4 @@ require (
 	golang.org/x/sys v0.46.0 // indirect
 	golang.org/x/term v0.44.0 // indirect
 	golang.org/x/text v0.23.0 // indirect
-	gonum.org/v1/gonum v0.17.0 // indirect
 )
