@@ -176,7 +176,12 @@ func (s *Store) Close() error { return s.qs.Close() }
 func (s *Store) Config() Config { return s.cfg }
 
 // QuadStore returns the underlying Cayley store, for the query runner.
-func (s *Store) QuadStore() cgraph.QuadStore { return s.qs }
+func (s *Store) QuadStore() cgraph.QuadStore {
+	if s.cfg.Backend == Bolt {
+		return &sizedStore{QuadStore: s.qs}
+	}
+	return s.qs
+}
 
 // openBolt opens (creating if needed) the Bolt file at path, or Cayley's
 // path/indexes.bolt when path is a directory, with a lock timeout.
