@@ -86,11 +86,9 @@ func (s *Store) rebuildBolt(ctx context.Context, enc *encoded, existing int64) e
 		return err
 	}
 	s.qs.Close()
-	qs, err := cgraph.NewQuadStore(boltBackend, s.cfg.Address, openOptions(boltBackend))
-	if err != nil {
+	if err := s.open(); err != nil {
 		return storeError("reopen", s.cfg, err)
 	}
-	s.qs = qs
 	return nil
 }
 

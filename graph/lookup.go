@@ -553,16 +553,9 @@ type description struct {
 // describe reads the quads whose subject is iri.
 func (s *Store) describe(ctx context.Context, iri quad.IRI) description {
 	var d description
-	ref := s.qs.ValueOf(iri)
-	if ref == nil {
-		return d
-	}
 	var headline string
 	named := false
-	it := s.qs.QuadIterator(quad.Subject, ref)
-	defer it.Close()
-	for it.Next(ctx) {
-		q := s.qs.Quad(it.Result())
+	s.subjectQuads(ctx, iri, []quad.Value{Type, Name, Headline}, func(q quad.Quad) {
 		switch q.Predicate {
 		case Type:
 			if q.Label != VocabGraph && q.Object != ClassAssertion && q.Object != ClassStatus {
@@ -576,7 +569,7 @@ func (s *Store) describe(ctx context.Context, iri quad.IRI) description {
 		case Headline:
 			headline = strings.TrimSpace(literalText(q.Object))
 		}
-	}
+	})
 	if d.name == "" {
 		d.name = headline
 	}

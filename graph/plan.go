@@ -2,72 +2,220 @@ package graph
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
 	"sync"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/kv"
+	"github.com/cayleygraph/cayley/graph/shape"
 	"github.com/cayleygraph/quad"
+	hkv "github.com/hidal-go/hidalgo/kv"
 )
 
-// sizedStore gives Cayley's query planner the true size of each node's
-// quads on a Bolt store. Cayley's kv layout has no index that starts with a
-// single direction, so it guesses every subject's or object's quads at half
-// the store; a predicate has no index at all and is a scan of every quad,
-// which the planner then thinks no bigger. With both guesses alike it often
-// drives a join from the scan: a two-hop walk that touches a few quads reads
-// all of them, seconds on a million-quad store. Counting the node's quads
-// through its index prefix costs what walking them would, and lets the
-// planner start from the small side. A query asks for the same node's
-// quads many times, so each count is kept for the life of the sizedStore:
-// one query (Store.QuadStore hands each caller a new one).
+// sizedStore gives Cayley's query planner the true size of each index scan
+// on a Bolt store. Cayley's kv store guesses the size of any scan over part
+// of an index key (a node's quads as subject, say) at half the store; a
+// predicate or label constraint has no index at all and is a scan of every
+// quad, which the planner then thinks no bigger. With the guesses alike it
+// often drives a join from the scan: a two-hop walk that touches a few
+// quads reads all of them, seconds on a million-quad store. Counting a scan
+// costs a read of its index entries (lists of quad IDs, no quads), and lets
+// the planner start from the small side. A query asks for the same scan many
+// times, so each count is kept for the life of the sizedStore: one query
+// (Store.QuadStore hands each caller a new one).
+//
+// It also plans scans of several fixed directions (see OptimizeShape).
 type sizedStore struct {
 	cgraph.QuadStore
-	sizes sync.Map // sizeKey → int64
+	kv      *kv.QuadStore
+	db      hkv.KV
+	indexes []kv.QuadIndex // the store's, from indexes()
+	sizes   sync.Map       // scanKey → int64
 }
 
-type sizeKey struct {
-	dir quad.Direction
-	val any // cgraph.ToKey of the node
+// scanKey names a scan: an index and the leading values of its key.
+type scanKey struct {
+	dirs string // the index's directions, as their one-letter prefixes
+	vals [4]uint64
+	n    int // how many of vals are set
+}
+
+func newScanKey(ind kv.QuadIndex, vals []uint64) scanKey {
+	k := scanKey{n: len(vals)}
+	for _, d := range ind.Dirs {
+		k.dirs += string(d.Prefix())
+	}
+	copy(k.vals[:], vals)
+	return k
+}
+
+// indexes reads the list of indexes a Bolt store in Cayley's kv layout
+// keeps, where Cayley reads it: the subject-predicate and
+// object-predicate-subject ones since Cayley 0.7.6, one per direction
+// before.
+func indexes(db hkv.KV) ([]kv.QuadIndex, error) {
+	legacy := []kv.QuadIndex{{Dirs: []quad.Direction{quad.Subject}}, {Dirs: []quad.Direction{quad.Object}}}
+	var list []kv.QuadIndex
+	err := hkv.View(db, func(tx hkv.Tx) error {
+		b, err := tx.Get(context.Background(), hkv.Key{[]byte("meta"), []byte("indexes")})
+		if errors.Is(err, hkv.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		return json.Unmarshal(b, &list)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the store's index list: %w", err)
+	}
+	if len(list) == 0 {
+		return legacy, nil
+	}
+	return list, nil
+}
+
+// bestIndex is the one of indexes whose key starts with the most of the
+// directions fixed says are fixed, and how many.
+func bestIndex(indexes []kv.QuadIndex, fixed func(quad.Direction) bool) (kv.QuadIndex, int) {
+	var best kv.QuadIndex
+	most := 0
+	for _, ind := range indexes {
+		n := 0
+		for n < len(ind.Dirs) && fixed(ind.Dirs[n]) {
+			n++
+		}
+		if n > most {
+			best, most = ind, n
+		}
+	}
+	return best, most
 }
 
 func (s *sizedStore) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.Iterator {
 	it := s.QuadStore.QuadIterator(d, v)
-	if d != quad.Subject && d != quad.Object {
+	id, ok := v.(kv.Int64Value)
+	ind, n := bestIndex(s.indexes, func(x quad.Direction) bool { return x == d })
+	if !ok || n == 0 {
 		return it
 	}
-	return &sizedIterator{Iterator: it, qs: s, dir: d, val: v}
+	return s.sized(it, ind, []uint64{uint64(id)})
 }
 
-// count returns how many quads v has in direction d, up to maxCount.
-func (s *sizedStore) count(d quad.Direction, v cgraph.Ref) int64 {
-	k := sizeKey{d, cgraph.ToKey(v)}
+func (s *sizedStore) sized(it cgraph.Iterator, ind kv.QuadIndex, vals []uint64) *sizedIterator {
+	return &sizedIterator{Iterator: it, qs: s, ind: ind, vals: vals}
+}
+
+// OptimizeShape turns a set of quads fixed in several directions (a
+// subject and a predicate, say: an Out with a predicate) into one scan of
+// the index whose key starts with the most of them, and checks the rest on
+// each quad it reads. Cayley's kv store does the same only when an index
+// covers every fixed direction: a label (LabelContext) or a subject,
+// predicate and object together fall back to joining one scan per
+// direction, which reads each node's every quad. Cayley finds its store's
+// optimizer by type, so without this method the wrapper would also hide
+// the kv store's own.
+func (s *sizedStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
+	qa, ok := sh.(shape.QuadsAction)
+	if !ok || len(qa.Filter) == 0 {
+		return sh, false
+	}
+	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { _, ok := qa.Filter[d]; return ok })
+	if n == 0 {
+		return sh, false
+	}
+	scan := kv.IndexScan{Index: ind}
+	for _, d := range ind.Dirs[:n] {
+		id, ok := qa.Filter[d].(kv.Int64Value)
+		if !ok {
+			return sh, false
+		}
+		scan.Values = append(scan.Values, uint64(id))
+	}
+	var rest shape.Quads
+	for d, v := range qa.Filter {
+		if !slices.Contains(ind.Dirs[:n], d) {
+			rest = append(rest, shape.QuadFilter{Dir: d, Values: shape.Fixed{v}})
+		}
+	}
+	for d, tags := range qa.Save {
+		rest = append(rest, shape.QuadFilter{Dir: d, Values: shape.Save{From: shape.AllNodes{}, Tags: tags}})
+	}
+	var quads shape.Shape = sizedScan{scan: scan, qs: s}
+	if len(rest) > 0 {
+		quads = shape.Intersect{quads, rest}
+	}
+	return shape.NodesFrom{Dir: qa.Result, Quads: quads}, true
+}
+
+// sizedScan is a kv index scan that builds a sized iterator.
+type sizedScan struct {
+	scan kv.IndexScan
+	qs   *sizedStore
+}
+
+func (s sizedScan) BuildIterator(cgraph.QuadStore) cgraph.Iterator {
+	return s.qs.sized(s.scan.BuildIterator(s.qs.kv), s.scan.Index, s.scan.Values)
+}
+
+func (s sizedScan) Optimize(shape.Optimizer) (shape.Shape, bool) { return s, false }
+
+// maxCount bounds the counting: past it the scan is large whichever way the
+// planner looks at it, and a larger figure changes no plan.
+const maxCount = 1 << 20
+
+// count returns how many quads the scan of ind from vals reads, up to
+// maxCount. The index's entries are varint lists of quad IDs: counting
+// them reads no quad. A failed count is reported as large, so that the
+// planner falls back to its own caution.
+func (s *sizedStore) count(ind kv.QuadIndex, vals []uint64) int64 {
+	k := newScanKey(ind, vals)
 	if n, ok := s.sizes.Load(k); ok {
 		return n.(int64)
 	}
-	c := s.QuadStore.QuadIterator(d, v)
-	defer c.Close()
-	ctx := context.Background()
 	var n int64
-	for n < maxCount && c.Next(ctx) {
-		n++
+	err := hkv.View(s.db, func(tx hkv.Tx) error {
+		it := tx.Scan(ind.Key(vals))
+		defer it.Close()
+		for n < maxCount && it.Next(context.Background()) {
+			n += countIDs(it.Val())
+		}
+		return it.Err()
+	})
+	if err != nil {
+		n = maxCount
 	}
 	s.sizes.Store(k, n)
 	return n
 }
 
-// sizedIterator is a node's quads in one direction, with an exact size.
-type sizedIterator struct {
-	cgraph.Iterator
-	qs  *sizedStore
-	dir quad.Direction
-	val cgraph.Ref
+// countIDs counts the varints in an index entry.
+func countIDs(b []byte) int64 {
+	var n int64
+	for len(b) > 0 {
+		_, w := binary.Uvarint(b)
+		if w <= 0 {
+			return n
+		}
+		b = b[w:]
+		n++
+	}
+	return n
 }
 
-// maxCount bounds the counting: past it the node is large whichever way the
-// planner looks at it, and a larger figure changes no plan.
-const maxCount = 1 << 20
+// sizedIterator is a kv index scan with an exact size.
+type sizedIterator struct {
+	cgraph.Iterator
+	qs   *sizedStore
+	ind  kv.QuadIndex
+	vals []uint64
+}
 
 func (it *sizedIterator) Size() (int64, bool) {
-	n := it.qs.count(it.dir, it.val)
+	n := it.qs.count(it.ind, it.vals)
 	return n, n < maxCount
 }
 
@@ -102,4 +250,43 @@ func (s sizedShape) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
 // handing back itself would drop the counted size.
 func (s sizedShape) Optimize(ctx context.Context) (cgraph.IteratorShape, bool) {
 	return s, false
+}
+
+// subjectQuads calls fn with each quad whose subject is sub and predicate
+// one of preds. On Bolt that is one scan of the subject-predicate index per
+// predicate; elsewhere, one pass over the subject's quads. A hub like ICE
+// is the subject of thousands of quads, and an entity lookup wants three.
+func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.Value, fn func(quad.Quad)) error {
+	ref := s.qs.ValueOf(sub)
+	if ref == nil {
+		return nil
+	}
+	each := func(it cgraph.Iterator, want func(quad.Quad) bool) error {
+		defer it.Close()
+		for it.Next(ctx) {
+			if q := s.qs.Quad(it.Result()); want(q) {
+				fn(q)
+			}
+		}
+		return it.Err()
+	}
+	kqs, ok := s.qs.(*kv.QuadStore)
+	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { return d == quad.Subject || d == quad.Predicate })
+	if !ok || n < 2 {
+		return each(s.qs.QuadIterator(quad.Subject, ref), func(q quad.Quad) bool { return slices.Contains(preds, q.Predicate) })
+	}
+	for _, p := range preds {
+		pref, ok := s.qs.ValueOf(p).(kv.Int64Value)
+		if !ok {
+			continue
+		}
+		vals := []uint64{uint64(ref.(kv.Int64Value)), uint64(pref)}
+		if ind.Dirs[0] != quad.Subject {
+			vals[0], vals[1] = vals[1], vals[0]
+		}
+		if err := each(kv.NewQuadIterator(kqs, ind, vals), func(quad.Quad) bool { return true }); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // Multi-hop paths give the same answers on a Bolt store, where the planner
-// is handed counted sizes (plan.go), as on a memory store, where it is not.
+// is handed counted sizes and scans of several fixed directions (plan.go),
+// as on a memory store, where it is not.
 func TestStore_BoltPathsMatchMemory(t *testing.T) {
 	ctx := context.Background()
 	const data = "../quads"
@@ -37,6 +38,12 @@ func TestStore_BoltPathsMatchMemory(t *testing.T) {
 		},
 		"quotes of assertions whose object is ICE": func(p *path.Path) *path.Path {
 			return p.In(graph.Object).Out(graph.Quote)
+		},
+		"parent as one graph states it": func(p *path.Path) *path.Path {
+			return p.LabelContext(quad.IRI("src/cisa")).Out(graph.SubOrganizationOf)
+		},
+		"every predicate and object of ICE in one graph, predicates tagged": func(p *path.Path) *path.Path {
+			return p.LabelContext(quad.IRI("src/federalregister")).OutWithTags([]string{"pred"})
 		},
 		"sources stating something about ICE in the CBS graph": func(p *path.Path) *path.Path {
 			return p.LabelContext(quad.IRI("src/002")).In().Out(graph.Type)

@@ -113,20 +113,30 @@ func redact(addr string) string {
 // Store is an open quad store. It is safe for concurrent readers; writes are
 // serialised by the backend.
 type Store struct {
-	cfg    Config
-	qs     cgraph.QuadStore
-	lookup lookupCache
+	cfg     Config
+	qs      cgraph.QuadStore
+	kv      hkv.KV         // the Bolt file under qs, for plan.go; nil on other backends
+	indexes []kv.QuadIndex // the Bolt store's indexes
+	lookup  lookupCache
+}
+
+// cayleyBackend is the name Cayley registers the backend under.
+func (c Config) cayleyBackend() string {
+	switch c.Backend {
+	case Memory:
+		return "memstore"
+	case Bolt:
+		return boltBackend
+	}
+	return string(c.Backend)
 }
 
 // Open opens the store cfg names, creating a Bolt or SQL store on first use.
 // A memory store starts empty.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	name, addr := string(cfg.Backend), cfg.Address
+	name, addr := cfg.cayleyBackend(), cfg.Address
 	switch cfg.Backend {
-	case Memory:
-		name = "memstore"
-	case Bolt:
-		name = boltBackend
+	case Memory, Bolt:
 	case Postgres, Cockroach:
 		if !cgraph.IsRegistered(name) {
 			return nil, Errorf(EINVALID, "backend %s is not built into this binary", name)
@@ -140,26 +150,48 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, storeError("init", cfg, err)
 		}
 	}
-	qs, err := cgraph.NewQuadStore(name, addr, openOptions(name))
-	if err != nil {
+	s := &Store{cfg: cfg}
+	if err := s.open(); err != nil {
 		return nil, storeError("open", cfg, err)
 	}
-	return &Store{cfg: cfg, qs: qs}, nil
+	return s, nil
 }
 
-// openOptions turns off the Bloom filter Cayley's kv store builds on open.
-// Building it reads every quad in the store (most of a second per million)
-// and takes some 100 MB whatever the store's size, all to speed up
-// duplicate checks in writes through Cayley's writer: without it each write
-// looks the quad up in the index instead, which is as correct. Large loads
-// bypass that writer anyway (bolt_bulk.go), and opening fast is what lets a
-// query answer from a cold start.
-func openOptions(backend string) cgraph.Options {
-	if backend == boltBackend {
-		return cgraph.Options{kv.OptNoBloom: true}
+// open opens the Cayley store s.cfg names into s.qs, and for Bolt keeps the
+// file's key-value handle in s.kv.
+func (s *Store) open() error {
+	var opts cgraph.Options
+	var held kvHolder
+	if s.cfg.Backend == Bolt {
+		opts = cgraph.Options{kv.OptNoBloom: true, optHolder: &held}
+	}
+	qs, err := cgraph.NewQuadStore(s.cfg.cayleyBackend(), s.cfg.Address, opts)
+	if err != nil {
+		return err
+	}
+	s.qs, s.kv = qs, held.kv
+	if s.kv != nil {
+		if s.indexes, err = indexes(s.kv); err != nil {
+			qs.Close()
+			return err
+		}
 	}
 	return nil
 }
+
+// A Bolt store is opened with kv.OptNoBloom: the Bloom filter Cayley's kv
+// store builds on open reads every quad in the store (most of a second per
+// million) and takes some 100 MB whatever the store's size, all to speed up
+// duplicate checks in writes through Cayley's writer; without it each write
+// looks the quad up in the index instead, which is as correct. Large loads
+// bypass that writer anyway (bolt_bulk.go), and opening fast is what lets a
+// query answer from a cold start.
+
+// optHolder is the option under which openBolt hands back the file it
+// opened: Cayley's kv store keeps its handle unexported.
+const optHolder = "agencygraph_kv_holder"
+
+type kvHolder struct{ kv hkv.KV }
 
 func storeError(op string, cfg Config, err error) error {
 	if errors.Is(err, bolt.ErrTimeout) {
@@ -177,15 +209,15 @@ func (s *Store) Config() Config { return s.cfg }
 
 // QuadStore returns the underlying Cayley store, for the query runner.
 func (s *Store) QuadStore() cgraph.QuadStore {
-	if s.cfg.Backend == Bolt {
-		return &sizedStore{QuadStore: s.qs}
+	if kqs, ok := s.qs.(*kv.QuadStore); ok && s.kv != nil {
+		return &sizedStore{QuadStore: kqs, kv: kqs, db: s.kv, indexes: s.indexes}
 	}
 	return s.qs
 }
 
 // openBolt opens (creating if needed) the Bolt file at path, or Cayley's
 // path/indexes.bolt when path is a directory, with a lock timeout.
-func openBolt(path string, _ cgraph.Options) (hkv.KV, error) {
+func openBolt(path string, opts cgraph.Options) (hkv.KV, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, "indexes.bolt")
 	} else if dir := filepath.Dir(path); dir != "" {
@@ -197,7 +229,11 @@ func openBolt(path string, _ cgraph.Options) (hkv.KV, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &guardedKV{KV: db}, nil
+	g := &guardedKV{KV: db}
+	if h, ok := opts[optHolder].(*kvHolder); ok {
+		h.kv = g
+	}
+	return g, nil
 }
 
 // errClosed is what reads of a closed Bolt store get.

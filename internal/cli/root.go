@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,10 @@ type App struct {
 	Stdout, Stderr io.Writer
 	// DB is the --db flag: empty for the bundled dataset in memory.
 	DB string
+	// CPUProfile is the hidden --cpuprofile flag: where to write a pprof CPU
+	// profile of the command, for the performance work BENCHMARKS.md reports.
+	CPUProfile  string
+	stopProfile func()
 }
 
 // Main runs the command line and returns the process exit code. Errors are
@@ -33,6 +38,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if app.stopProfile != nil {
+		app.stopProfile()
+	}
 	if err == nil {
 		return 0
 	}
@@ -54,10 +62,13 @@ people, and of how they lend staff, authority and facilities to one another,
 every edge backed by the sentence that states it. Without --db it answers from
 the bundled dataset in memory; --db PATH uses a Bolt file, --db postgres://…
 a PostgreSQL database.`,
-		SilenceErrors: true,
-		SilenceUsage:  true,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return app.startProfile() },
 	}
 	root.PersistentFlags().StringVar(&app.DB, "db", "", "store: a Bolt file path, postgres://… or cockroach://… (default: bundled dataset in memory)")
+	root.PersistentFlags().StringVar(&app.CPUProfile, "cpuprofile", "", "write a pprof CPU profile of the command to this file")
+	root.PersistentFlags().MarkHidden("cpuprofile")
 	root.AddCommand(
 		newLoadCmd(app),
 		newStatsCmd(app),
@@ -72,6 +83,25 @@ a PostgreSQL database.`,
 		newGizmoCmd(app),
 	)
 	return root
+}
+
+func (app *App) startProfile() error {
+	if app.CPUProfile == "" {
+		return nil
+	}
+	f, err := os.Create(app.CPUProfile)
+	if err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	app.stopProfile = func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+	return nil
 }
 
 // openStore opens the store --db names; with no --db it is a memory store
