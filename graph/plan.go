@@ -98,9 +98,14 @@ func bestIndex(indexes []kv.QuadIndex, fixed func(quad.Direction) bool) (kv.Quad
 func (s *sizedStore) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.Iterator {
 	it := s.QuadStore.QuadIterator(d, v)
 	id, ok := v.(kv.Int64Value)
-	ind, n := bestIndex(s.indexes, func(x quad.Direction) bool { return x == d })
-	if !ok || n == 0 {
+	if !ok {
 		return it
+	}
+	// With no index for d (a predicate or a label) the kv store scans every
+	// quad; the size is then the store's, read once.
+	ind, n := bestIndex(s.indexes, func(x quad.Direction) bool { return x == d })
+	if n == 0 {
+		return s.sized(it, kv.QuadIndex{}, nil)
 	}
 	return s.sized(it, ind, []uint64{uint64(id)})
 }
@@ -176,6 +181,11 @@ func (s *sizedStore) count(ind kv.QuadIndex, vals []uint64) int64 {
 	if n, ok := s.sizes.Load(k); ok {
 		return n.(int64)
 	}
+	if len(ind.Dirs) == 0 {
+		n := s.kv.Size()
+		s.sizes.Store(k, n)
+		return n
+	}
 	var n int64
 	err := hkv.View(s.db, func(tx hkv.Tx) error {
 		it := tx.Scan(ind.Key(vals))
@@ -206,7 +216,8 @@ func countIDs(b []byte) int64 {
 	return n
 }
 
-// sizedIterator is a kv index scan with an exact size.
+// sizedIterator is a kv index scan with an exact size, or a scan of the
+// whole store (ind has no directions) with the store's.
 type sizedIterator struct {
 	cgraph.Iterator
 	qs   *sizedStore
@@ -216,7 +227,7 @@ type sizedIterator struct {
 
 func (it *sizedIterator) Size() (int64, bool) {
 	n := it.qs.count(it.ind, it.vals)
-	return n, n < maxCount
+	return n, n < maxCount && len(it.ind.Dirs) > 0
 }
 
 // costs are the kv iterator's own costs with the counted size. Asking the kv
