@@ -14,6 +14,11 @@
 //
 // Each command is timed as a whole process; peak memory is the kernel's
 // account of the process's largest resident set (getrusage ru_maxrss).
+//
+// With -peers (the default) the movie data's 3-hop question is also put to
+// Oxigraph, in-process under Node and over HTTP, and to Virtuoso's SPARQL
+// endpoint, which npm and apt install into the work directory and the
+// system (peers.go). A peer that cannot be had or fails gets a "failed" row.
 package main
 
 import (
@@ -39,6 +44,7 @@ type config struct {
 	loads      int           // timed loads of ours per dataset (Cayley's: one)
 	requests   int           // timed requests per latency figure
 	slowBudget time.Duration // time allowed for one latency figure on a slow server
+	peers      bool          // also ask Oxigraph and Virtuoso (peers.go)
 }
 
 func main() {
@@ -53,6 +59,7 @@ func main() {
 	flag.IntVar(&cfg.loads, "loads", 3, "timed loads of agencygraph per dataset (cayley: one, it is slow)")
 	flag.IntVar(&cfg.requests, "requests", 200, "timed queries per latency figure")
 	flag.DurationVar(&cfg.slowBudget, "slow-budget", 30*time.Second, "stop a latency figure after this long (Cayley on Bolt)")
+	flag.BoolVar(&cfg.peers, "peers", true, "on the movie data, also ask Oxigraph (npm) and Virtuoso (apt), installing them if missing")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
 		if s = strings.TrimSpace(s); s == "" {

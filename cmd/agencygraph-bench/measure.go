@@ -33,14 +33,18 @@ type dataset struct {
 	saved      []string // saved queries and their arguments, for cold start; none for foreign data
 }
 
-// queries are Gizmo texts both tools run verbatim.
-type queries struct{ threeHop, oneHop string }
+// queries are Gizmo texts both tools run verbatim, and the 3-hop question
+// in SPARQL for the peers (peers.go): over the IRIs as absolutize rewrites
+// them, without a LIMIT; empty where no peer is asked.
+type queries struct{ threeHop, oneHop, sparql string }
 
 // movieQueries are the issue's: Larry Fine's films' names, and his
 // performances.
 var movieQueries = queries{
 	threeHop: `g.V("</en/larry_fine_1902>").In("</film/performance/actor>").In("</film/film/starring>").Out("<name>").All()`,
 	oneHop:   `g.V("</en/larry_fine_1902>").In("</film/performance/actor>").All()`,
+	sparql: `SELECT ?name WHERE { ?perf <http://example.org/film/performance/actor> <http://example.org/en/larry_fine_1902> . ` +
+		`?film <http://example.org/film/film/starring> ?perf . ?film <http://example.org/name> ?name }`,
 }
 
 // generatedQueries ask the same shapes of a generated graph: the names of
@@ -129,6 +133,7 @@ type result struct {
 	coldSaved            []coldQuery
 
 	latency []serverLatency
+	peers   []peer // nil when peers were not asked
 }
 
 // coldQuery is a saved query run in a new process on the Bolt store.
@@ -150,6 +155,7 @@ type serverLatency struct {
 	rss                int64   // VmHWM after loading and querying
 	answers3, answers1 int
 	loadedIn           time.Duration // start to first answer
+	load               time.Duration // the file into the store it serves (writePeers says how each is timed)
 	ours, memory       bool
 	err                string // why a query failed, if one did
 }
@@ -221,21 +227,22 @@ func measure(ctx context.Context, cfg config, t tools, ds dataset) (*result, err
 	servers := []struct {
 		name         string
 		ours, memory bool
+		load         proc // what put the file into the store it serves
 		args         func(addr string) (string, []string)
 	}{
-		{"agencygraph serve, Bolt", true, false, func(a string) (string, []string) {
+		{"agencygraph serve, Bolt", true, false, r.boltOurs, func(a string) (string, []string) {
 			return t.ours, []string{"serve", "--db", ourStore, "--addr", a}
 		}},
-		{"agencygraph serve --load, memory", true, true, func(a string) (string, []string) {
+		{"agencygraph serve --load, memory", true, true, r.memOurs, func(a string) (string, []string) {
 			return t.ours, []string{"serve", "--load", ds.path, "--addr", a}
 		}},
-		{"agencygraph serve --preload, Bolt copied to memory", true, true, func(a string) (string, []string) {
+		{"agencygraph serve --preload, Bolt copied to memory", true, true, r.boltOurs, func(a string) (string, []string) {
 			return t.ours, []string{"serve", "--db", ourStore, "--preload", "--addr", a}
 		}},
-		{"cayley http, memstore", false, true, func(a string) (string, []string) {
+		{"cayley http, memstore", false, true, r.memCayley, func(a string) (string, []string) {
 			return t.cayley, []string{"http", "-d", "memstore", "-i", ds.path, "--host", a}
 		}},
-		{"cayley http, Bolt", false, false, func(a string) (string, []string) {
+		{"cayley http, Bolt", false, false, r.boltCayley, func(a string) (string, []string) {
 			return t.cayley, []string{"http", "-d", "bolt", "-a", cayleyStore, "--host", a}
 		}},
 	}
@@ -246,8 +253,11 @@ func measure(ctx context.Context, cfg config, t tools, ds dataset) (*result, err
 			sl.err = firstLine(err.Error())
 			log.Printf("%s: %s: %v", ds.name, s.name, err)
 		}
-		sl.name, sl.ours, sl.memory = s.name, s.ours, s.memory
+		sl.name, sl.ours, sl.memory, sl.load = s.name, s.ours, s.memory, s.load.wall
 		r.latency = append(r.latency, sl)
+	}
+	if cfg.peers && ds.queries.sparql != "" {
+		r.peers = measurePeers(ctx, cfg, ds, dir)
 	}
 	return r, nil
 }
@@ -384,16 +394,20 @@ func measureServer(ctx context.Context, cfg config, ds dataset, command func(add
 	}
 	sl.loadedIn = time.Since(start)
 	budget := cfg.slowBudget
-	if sl.answers3, sl.three, err = latency(client, url, ds.queries.threeHop, cfg.requests, budget); err != nil {
+	if sl.answers3, sl.three, err = latency(ask, client, url, ds.queries.threeHop, cfg.requests, budget); err != nil {
 		return sl, err
 	}
-	if sl.answers1, sl.one, err = latency(client, url, ds.queries.oneHop, cfg.requests, budget); err != nil {
+	if sl.answers1, sl.one, err = latency(ask, client, url, ds.queries.oneHop, cfg.requests, budget); err != nil {
 		return sl, err
 	}
-	sl.throughput = throughput(client, url, ds.queries.threeHop, 4, 3*time.Second)
+	sl.throughput = throughput(ask, client, url, ds.queries.threeHop, 4, 3*time.Second)
 	sl.rss = peakRSS(cmd.Process.Pid)
 	return sl, nil
 }
+
+// asker sends query q to a server at url and returns how many answers
+// came back: [ask] for Gizmo, [askSPARQL] for the peers.
+type asker func(client *http.Client, url, q string) (int, error)
 
 // ask posts a Gizmo query and returns how many results came back.
 func ask(client *http.Client, url, q string) (int, error) {
@@ -417,7 +431,7 @@ func ask(client *http.Client, url, q string) (int, error) {
 
 // latency asks q up to n times one after another (after two untimed
 // warm-ups), stopping early once budget is spent.
-func latency(client *http.Client, url, q string, n int, budget time.Duration) (int, stats, error) {
+func latency(ask asker, client *http.Client, url, q string, n int, budget time.Duration) (int, stats, error) {
 	var answers int
 	for range 2 {
 		a, err := ask(client, url, q)
@@ -435,12 +449,17 @@ func latency(client *http.Client, url, q string, n int, budget time.Duration) (i
 		}
 		ds = append(ds, time.Since(t))
 	}
+	return answers, summarize(ds), nil
+}
+
+// summarize sorts timings (at least one) and picks their p50 and p99.
+func summarize(ds []time.Duration) stats {
 	slices.Sort(ds)
-	return answers, stats{n: len(ds), p50: ds[len(ds)/2], p99: ds[min(len(ds)-1, len(ds)*99/100)]}, nil
+	return stats{n: len(ds), p50: ds[len(ds)/2], p99: ds[min(len(ds)-1, len(ds)*99/100)]}
 }
 
 // throughput counts the answers clients concurrent askers get in d.
-func throughput(client *http.Client, url, q string, clients int, d time.Duration) float64 {
+func throughput(ask asker, client *http.Client, url, q string, clients int, d time.Duration) float64 {
 	var mu sync.Mutex
 	done := 0
 	deadline := time.Now().Add(d)

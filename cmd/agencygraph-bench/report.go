@@ -40,12 +40,7 @@ func (r *result) write(w io.Writer) {
 		}
 		row(fmt.Sprintf("cold start to first answer, saved query `%s` on Bolt (median of 5)", c.query), what, "—", 0)
 	}
-	cayleyMem := serverLatency{three: stats{p50: -1}}
-	for _, s := range r.latency {
-		if !s.ours && s.memory && s.err == "" {
-			cayleyMem = s
-		}
-	}
+	cayleyMem := r.cayleyMemory()
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Over HTTP (`POST /api/v1/query/gizmo`, one request at a time; throughput with 4 clients; both cap answers at Cayley's default of 100). Ratio: p50 over Cayley's memstore p50.")
 	fmt.Fprintln(w)
@@ -70,6 +65,62 @@ func (r *result) write(w io.Writer) {
 	for _, s := range r.latency {
 		if s.err == "" && s.three.n < 20 {
 			fmt.Fprintf(w, "- %s: only %d timed 3-hop queries fitted in the time budget.\n", s.name, s.three.n)
+		}
+	}
+	fmt.Fprintln(w)
+	if r.peers != nil {
+		r.writePeers(w)
+	}
+}
+
+// cayleyMemory is Cayley's memstore server, the yardstick of the ratios;
+// its p50 is negative if it failed, so that no ratio is printed.
+func (r *result) cayleyMemory() serverLatency {
+	for _, s := range r.latency {
+		if !s.ours && s.memory && s.err == "" {
+			return s
+		}
+	}
+	return serverLatency{three: stats{p50: -1}}
+}
+
+// writePeers prints the peers table: the run's own in-memory servers, then
+// Oxigraph and Virtuoso, all on the 3-hop question, with notes on how
+// each was timed, since their loads are not timed alike.
+func (r *result) writePeers(w io.Writer) {
+	fmt.Fprintln(w, "#### Peers on the same question")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "The 3-hop question above; for Oxigraph and Virtuoso as SPARQL over the file with its IRIs made absolute (`</x>` and `<x>` become `<%sx>`), with `LIMIT %d` as Gizmo's cap:\n\n", peerBase, answerCap)
+	fmt.Fprintf(w, "```sparql\n%s\n```\n\n", capped(r.ds.queries.sparql))
+	fmt.Fprintln(w, "| store | load | ready after | 3-hop p50 | 3-hop p99 | p50 / cayley memstore | req/s, 4 clients | RSS | answers |")
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	cayleyMem := r.cayleyMemory()
+	rows := []peer{}
+	for _, s := range r.latency {
+		if s.memory {
+			rows = append(rows, peer{serverLatency: s})
+		}
+	}
+	for _, p := range append(rows, r.peers...) {
+		if p.err != "" {
+			fmt.Fprintf(w, "| %s | failed: %s | | | | | | | |\n", p.name, p.err)
+			continue
+		}
+		rate := fmt.Sprintf("%.1f", p.throughput)
+		if p.inProcess {
+			rate += " (1 caller)"
+		}
+		fmt.Fprintf(w, "| %s | %.1f s | %.1f s | %s | %s | %s | %s | %s | %d |\n",
+			p.name, p.load.Seconds(), p.loadedIn.Seconds(), ms(p.three.p50), ms(p.three.p99),
+			ratioText(p.three.p50.Seconds()/cayleyMem.three.p50.Seconds()), rate, mib(p.rss), p.answers3)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "- load: agencygraph and cayley, the whole `load` process into memory from the .nq.gz (for `--preload`, into Bolt); Oxigraph, `Store.load` alone, timed inside node on the rewritten file already read into memory; Virtuoso, the isql-vt call that runs `ld_dir`, `rdf_loader_run()` and `checkpoint` on a running server.")
+	fmt.Fprintln(w, "- ready after: process start to first answer; for Virtuoso it includes creating an empty database and the bulk load, for Oxigraph in-process it ends when the load does.")
+	fmt.Fprintln(w, "- Oxigraph in-process: `Store.query` in the loading process, answers as terms, no HTTP or JSON; node runs one query at a time, so its rate is one caller back to back. RSS is the peak resident set (VmHWM) after loading and querying, for every row.")
+	for _, p := range r.peers {
+		if p.err == "" {
+			fmt.Fprintf(w, "- %s: holds %d triples (the file has %d quads); %d answers without the LIMIT.\n", p.name, p.triples, r.quads, p.answersAll)
 		}
 	}
 	fmt.Fprintln(w)
