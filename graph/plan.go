@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/shape"
 	"github.com/cayleygraph/quad"
@@ -124,8 +125,18 @@ func (s *sizedStore) sized(it cgraph.Iterator, ind kv.QuadIndex, vals []uint64) 
 // optimizer by type, so without this method the wrapper would also hide
 // the kv store's own.
 func (s *sizedStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
-	qa, ok := sh.(shape.QuadsAction)
-	if !ok || len(qa.Filter) == 0 {
+	switch sh := sh.(type) {
+	case shape.QuadsAction:
+		return s.optimizeFixed(sh)
+	case shape.Quads:
+		return s.optimizeLinks(sh)
+	}
+	return sh, false
+}
+
+func (s *sizedStore) optimizeFixed(qa shape.QuadsAction) (shape.Shape, bool) {
+	sh := shape.Shape(qa)
+	if len(qa.Filter) == 0 {
 		return sh, false
 	}
 	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { _, ok := qa.Filter[d]; return ok })
@@ -154,6 +165,104 @@ func (s *sizedStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
 		quads = shape.Intersect{quads, rest}
 	}
 	return shape.NodesFrom{Dir: qa.Result, Quads: quads}, true
+}
+
+// optimizeLinks plans a hop with a predicate from a set of nodes (In or
+// Out after another step): quads whose object is any of the nodes and whose
+// predicate is p. Cayley scans every quad of each node and checks the
+// predicate on each; on a hub that is thousands of quads for a handful of
+// answers. When an index's key starts with the nodes' direction and the
+// predicate (object-predicate-subject for In, subject-predicate for Out)
+// each node's scan is cut to that predicate's quads.
+func (s *sizedStore) optimizeLinks(q shape.Quads) (shape.Shape, bool) {
+	pi, ni := -1, -1
+	var pred kv.Int64Value
+	var ind kv.QuadIndex
+	for i, f := range q {
+		if v, ok := shape.One(f.Values); ok {
+			if id, isID := v.(kv.Int64Value); isID && f.Dir == quad.Predicate {
+				pi, pred = i, id
+			}
+			continue
+		}
+		if ni >= 0 || allNodes(f.Values) {
+			continue
+		}
+		for _, x := range s.indexes {
+			if len(x.Dirs) >= 2 && x.Dirs[0] == f.Dir && x.Dirs[1] == quad.Predicate {
+				ni, ind = i, x
+				break
+			}
+		}
+	}
+	if pi < 0 || ni < 0 {
+		return q, false
+	}
+	links := predicateLinks{qs: s, dir: q[ni].Dir, pred: pred, ind: ind, nodes: q[ni].Values}
+	var rest shape.Quads
+	for i, f := range q {
+		if i != pi && i != ni {
+			rest = append(rest, f)
+		}
+	}
+	if len(rest) == 0 {
+		return links, true
+	}
+	return shape.Intersect{links, rest}, true
+}
+
+// allNodes reports whether v constrains nothing: every node, perhaps tagged.
+func allNodes(v shape.Shape) bool {
+	if sv, ok := v.(shape.Save); ok {
+		v = sv.From
+	}
+	_, ok := v.(shape.AllNodes)
+	return ok
+}
+
+// predicateLinks is the quads with predicate pred whose dir is one of nodes.
+type predicateLinks struct {
+	qs    *sizedStore
+	dir   quad.Direction
+	pred  kv.Int64Value
+	ind   kv.QuadIndex // its key starts with dir, then the predicate
+	nodes shape.Shape
+}
+
+// BuildIterator is Cayley's own LinksTo over the nodes, seeing the store
+// through the predicate, joined with the predicate's quads: the join is
+// what checks the predicate when the planner asks whether a quad belongs.
+func (l predicateLinks) BuildIterator(qs cgraph.QuadStore) cgraph.Iterator {
+	links := iterator.NewLinksTo(predicateIndexer{l}, l.nodes.BuildIterator(qs), l.dir)
+	return iterator.NewAnd(links, l.qs.QuadIterator(quad.Predicate, l.pred))
+}
+
+func (l predicateLinks) Optimize(shape.Optimizer) (shape.Shape, bool) { return l, false }
+
+// predicateIndexer is the store seen through one predicate: a node's quads
+// in the link's direction are only those with the predicate.
+type predicateIndexer struct{ predicateLinks }
+
+func (p predicateIndexer) Quad(r cgraph.Ref) quad.Quad { return p.qs.Quad(r) }
+
+func (p predicateIndexer) QuadDirection(r cgraph.Ref, d quad.Direction) cgraph.Ref {
+	return p.qs.QuadDirection(r, d)
+}
+
+func (p predicateIndexer) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.Iterator {
+	id, ok := v.(kv.Int64Value)
+	if d != p.dir || !ok {
+		return p.qs.QuadIterator(d, v)
+	}
+	vals := []uint64{uint64(id), uint64(p.pred)}
+	return p.qs.sized(kv.NewQuadIterator(p.qs.kv, p.ind, vals), p.ind, vals)
+}
+
+func (p predicateIndexer) QuadIteratorSize(ctx context.Context, d quad.Direction, v cgraph.Ref) (cgraph.Size, error) {
+	it := p.QuadIterator(d, v)
+	defer it.Close()
+	n, exact := it.Size()
+	return cgraph.Size{Size: n, Exact: exact}, nil
 }
 
 // sizedScan is a kv index scan that builds a sized iterator.

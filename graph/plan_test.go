@@ -16,7 +16,6 @@ import (
 // is handed counted sizes and scans of several fixed directions (plan.go),
 // as on a memory store, where it is not.
 func TestStore_BoltPathsMatchMemory(t *testing.T) {
-	ctx := context.Background()
 	const data = "../quads"
 	b := openBolt(t, filepath.Join(t.TempDir(), "g.bolt"))
 	defer b.Close()
@@ -45,31 +44,50 @@ func TestStore_BoltPathsMatchMemory(t *testing.T) {
 		"every predicate and object of ICE in one graph, predicates tagged": func(p *path.Path) *path.Path {
 			return p.LabelContext(quad.IRI("src/federalregister")).OutWithTags([]string{"pred"})
 		},
+		"sub-units that have sub-units, by tag": func(p *path.Path) *path.Path {
+			return p.Out(graph.SubOrganizationOf).In(graph.SubOrganizationOf).Tag("unit").In(graph.SubOrganizationOf).Back("unit")
+		},
 		"sources stating something about ICE in the CBS graph": func(p *path.Path) *path.Path {
 			return p.LabelContext(quad.IRI("src/002")).In().Out(graph.Type)
 		},
 	}
+	// Every node one link of any kind from DHS's units: when the planner
+	// checks a candidate against a hop with a predicate (Is drives the walk
+	// below), a link of another kind must not count.
+	dhsUnits := func(p *path.Path) *path.Path { return p.Out(graph.SubOrganizationOf).In(graph.SubOrganizationOf) }
+	linked := answers(t, m, dhsUnits(path.StartPath(m.QuadStore(), quad.IRI("ICE"))).In())
+	paths["sub-units among every node linked to a unit"] = func(p *path.Path) *path.Path {
+		vals := make([]quad.Value, len(linked))
+		for i, s := range linked {
+			vals[i] = quad.StringToValue(s)
+		}
+		return dhsUnits(p).In(graph.SubOrganizationOf).Is(vals...)
+	}
 	for name, build := range paths {
 		t.Run(name, func(t *testing.T) {
-			var answers [2][]string
-			for i, s := range []*graph.Store{b, m} {
-				qs := s.QuadStore()
-				vals, err := build(path.StartPath(qs, quad.IRI("ICE"))).Iterate(ctx).AllValues(qs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, v := range vals {
-					answers[i] = append(answers[i], quad.StringOf(v))
-				}
-				slices.Sort(answers[i])
-				answers[i] = slices.Compact(answers[i])
-			}
-			if len(answers[1]) == 0 {
+			onBolt := answers(t, b, build(path.StartPath(b.QuadStore(), quad.IRI("ICE"))))
+			onMemory := answers(t, m, build(path.StartPath(m.QuadStore(), quad.IRI("ICE"))))
+			if len(onMemory) == 0 {
 				t.Fatalf("no answers on memory: the path tests nothing")
 			}
-			if !slices.Equal(answers[0], answers[1]) {
-				t.Errorf("bolt: %q\nmemory: %q", answers[0], answers[1])
+			if !slices.Equal(onBolt, onMemory) {
+				t.Errorf("bolt: %q\nmemory: %q", onBolt, onMemory)
 			}
 		})
 	}
+}
+
+// answers are a path's distinct values, sorted, as N-Quads terms.
+func answers(t *testing.T, s *graph.Store, p *path.Path) []string {
+	t.Helper()
+	vals, err := p.Iterate(context.Background()).AllValues(s.QuadStore())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, v := range vals {
+		out = append(out, quad.StringOf(v))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
