@@ -43,24 +43,27 @@ function byKeys(keys) {
 var SUB_OF = "<http://www.w3.org/ns/org#subOrganizationOf>";
 // edgeSources lists the sources stating child org:subOrganizationOf parent:
 // those of its assertions, else the labels of the graphs holding the edge
-// itself. Each step is one hop filtered in the script, since on a Bolt store
-// Cayley's planner turns Has() after a hop into a scan of the whole store.
+// itself.
 function edgeSources(child, parent) {
   var found = {};
-  g.V(child).In(SUBJECT).ToArray().forEach(function (st) {
-    if (g.V(st).Out(PREDICATE).ToValue() === SUB_OF && g.V(st).Out(OBJECT).ToValue() === parent) {
-      g.V(st).Out(SOURCE).ToArray().forEach(function (s) { found[s] = true; });
-    }
-  });
+  g.V(child).In(SUBJECT).Has(PREDICATE, SUB_OF).Has(OBJECT, parent).Out(SOURCE).ToArray().forEach(function (s) { found[s] = true; });
   if (Object.keys(found).length === 0) {
-    g.V(child).Labels().ToArray().forEach(function (s) {
-      if (g.V(child).LabelContext(s).Out(SUB_OF).Is(parent).Count() > 0) found[s] = true;
-    });
+    graphsHolding(child, parent, g.V(child).Labels().ToArray()).forEach(function (s) { found[s] = true; });
   }
   var list = Object.keys(found).sort();
   // An edge only the entity file states (the default graph) has no source;
   // it is still the structure, so it is listed with none.
   return list.length > 0 ? list : [null];
+}
+
+// graphsHolding returns those of labels whose graphs hold child
+// org:subOrganizationOf parent. A unit can appear in hundreds of graphs and
+// the edge in a few or none, so it asks about halves of the list at a time.
+function graphsHolding(child, parent, labels) {
+  if (labels.length === 0 || g.V(child).LabelContext(labels).Out(SUB_OF).Is(parent).Count() === 0) return [];
+  if (labels.length === 1) return labels;
+  var half = Math.ceil(labels.length / 2);
+  return graphsHolding(child, parent, labels.slice(0, half)).concat(graphsHolding(child, parent, labels.slice(half)));
 }
 
 var rows = [], listed = {};

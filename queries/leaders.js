@@ -54,13 +54,9 @@ function collect(st) {
   });
 }
 // assertionsAbout returns the assertions whose object is node and whose
-// predicate is pred. It walks one hop at a time and filters in the script:
-// on a Bolt store Cayley's planner turns a Has() after a hop into a scan of
-// every assertion in the store (minutes on a million quads).
+// predicate is pred.
 function assertionsAbout(node, pred) {
-  return g.V(node).In(OBJECT).ToArray().filter(function (st) {
-    return g.V(st).Out(PREDICATE).ToValue() === pred;
-  });
+  return g.V(node).In(OBJECT).Has(PREDICATE, pred).ToArray();
 }
 assertionsAbout(entity, "<" + ORG + "headOf>").forEach(collect);
 g.V(entity).In("<" + ORG + "postIn>").ToArray().forEach(function (post) {
