@@ -92,6 +92,10 @@ func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 		served, err = preload(ctx, app, s)
 	}
 	if err == nil {
+		// After the store is loaded, so that the memory guard's baseline
+		// takes in the garbage the tuned collector lets accumulate.
+		tuneGC()
+		runtime.GC()
 		err = serveOn(ctx, app, opts, served, saved, token)
 	}
 	if served != s {

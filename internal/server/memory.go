@@ -41,15 +41,19 @@ type memoryGuard struct {
 }
 
 // newMemoryGuard measures the heap as it is (the store loaded), and at least
-// twice its live part: with GOGC=100 the heap grows to about twice what is
-// live before a collection, and that garbage must not count as growth, or a
-// large in-memory store would have ordinary queries stopped.
+// as large as the collector lets it grow before its next collection (twice
+// its live part with GOGC=100, more when the command tunes it): that
+// garbage must not count as growth, or a large in-memory store would have
+// ordinary queries stopped.
 func newMemoryGuard(limit int64) *memoryGuard {
-	base := max(heapBytes(), 2*readUint64(liveMetric))
+	base := max(heapBytes(), 2*readUint64(liveMetric), readUint64(goalMetric))
 	return &memoryGuard{limit: uint64(limit), base: base, running: map[int]context.CancelCauseFunc{}}
 }
 
-const liveMetric = "/gc/heap/live:bytes"
+const (
+	liveMetric = "/gc/heap/live:bytes"
+	goalMetric = "/gc/heap/goal:bytes"
+)
 
 func heapBytes() uint64 { return readUint64(heapMetric) }
 
