@@ -82,7 +82,7 @@ var paths = [];
 function walk(node, tail) {
   if (paths.length >= MAX_PATHS) return;
   if (node === from) { paths.push(tail); return; }
-  parents[node].slice().sort(byKeys(["node", "predicate"])).forEach(function (e) {
+  parents[node].slice().sort(byKeys(["node", "predicate", "subject", "object"])).forEach(function (e) {
     walk(e.node, [e].concat(tail));
   });
 }

@@ -101,7 +101,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		if _, err := runCmd(ctx, tools.ours, "generate", "--quads", strconv.Itoa(n), "-o", path); err != nil {
 			return err
 		}
-		sets = append(sets, dataset{name: fmt.Sprintf("generated %s", human(n)), path: path, queries: generatedQueries, saved: []string{"entity ICE", "hierarchy ICE"}})
+		sets = append(sets, dataset{name: fmt.Sprintf("generated %s", human(n)), path: path, queries: generatedQueries, saved: generatedSaved})
 	}
 	cpu, _ := os.ReadFile("/proc/cpuinfo")
 	model := ""

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,7 +32,25 @@ import (
 type dataset struct {
 	name, path string
 	queries    queries
-	saved      []string // saved queries and their arguments, for cold start; none for foreign data
+	saved      []savedQuery // for cold start and over HTTP on our servers; none for foreign data
+}
+
+// savedQuery is a saved query as the CLI and as the HTTP API ask it.
+type savedQuery struct {
+	cli  string // name and arguments: "hierarchy ICE"
+	http string // path and parameters under /api/v1/saved/: "hierarchy?entity=ICE"
+}
+
+// generatedSaved are the saved queries timed on generated graphs, where
+// ICE is a hub.
+var generatedSaved = []savedQuery{
+	{"entity ICE", "entity?entity=ICE"},
+	{"leaders ICE", "leaders?entity=ICE"},
+	{"hierarchy ICE", "hierarchy?entity=ICE"},
+	{"assists ICE", "assists?agency=ICE"},
+	{"personnel-flows ICE", "personnel-flows?agency=ICE"},
+	{"path ICE IRS", "path?from=ICE&to=IRS"},
+	{"conflicts", "conflicts"},
 }
 
 // queries are Gizmo texts both tools run verbatim, and the 3-hop question
@@ -157,7 +177,8 @@ type serverLatency struct {
 	loadedIn           time.Duration // start to first answer
 	load               time.Duration // the file into the store it serves (writePeers says how each is timed)
 	ours, memory       bool
-	err                string // why a query failed, if one did
+	saved              []savedLatency // in the order of the dataset's saved queries; ours only
+	err                string         // why a query failed, if one did
 }
 
 type stats struct {
@@ -215,8 +236,8 @@ func measure(ctx context.Context, cfg config, t tools, ds dataset) (*result, err
 		return nil, err
 	}
 	for _, sq := range ds.saved {
-		args := append([]string{"query", "--db", ourStore}, strings.Fields(sq)...)
-		c := coldQuery{query: sq}
+		args := append([]string{"query", "--db", ourStore}, strings.Fields(sq.cli)...)
+		c := coldQuery{query: sq.cli}
 		if c.proc, err = timeRuns(ctx, 5, nil, t.ours, args...); err != nil {
 			c.err = firstLine(err.Error())
 			log.Printf("%s: %v", ds.name, err)
@@ -248,7 +269,11 @@ func measure(ctx context.Context, cfg config, t tools, ds dataset) (*result, err
 	}
 	for _, s := range servers {
 		log.Printf("%s: latency, %s", ds.name, s.name)
-		sl, err := measureServer(ctx, cfg, ds, s.args)
+		var saved []savedQuery
+		if s.ours {
+			saved = ds.saved
+		}
+		sl, err := measureServer(ctx, cfg, ds, saved, s.args)
 		if err != nil {
 			sl.err = firstLine(err.Error())
 			log.Printf("%s: %s: %v", ds.name, s.name, err)
@@ -356,7 +381,7 @@ func freeAddr() (string, error) {
 
 // measureServer starts a server, waits until it answers, then times the
 // two queries one at a time and the three-hop query from four clients.
-func measureServer(ctx context.Context, cfg config, ds dataset, command func(addr string) (string, []string)) (serverLatency, error) {
+func measureServer(ctx context.Context, cfg config, ds dataset, saved []savedQuery, command func(addr string) (string, []string)) (serverLatency, error) {
 	var sl serverLatency
 	addr, err := freeAddr()
 	if err != nil {
@@ -401,8 +426,52 @@ func measureServer(ctx context.Context, cfg config, ds dataset, command func(add
 		return sl, err
 	}
 	sl.throughput = throughput(ask, client, url, ds.queries.threeHop, 4, 3*time.Second)
+	for _, sq := range saved {
+		sl.saved = append(sl.saved, measureSaved(cfg, client, "http://"+addr+"/api/v1/saved/"+sq.http))
+	}
 	sl.rss = peakRSS(cmd.Process.Pid)
 	return sl, nil
+}
+
+// savedLatency is one saved query over HTTP on one server.
+type savedLatency struct {
+	stats
+	body string // SHA-256 of the answer, to compare servers
+	err  string
+}
+
+// savedRequests bounds the timed requests per saved query: some take a
+// second or more on a large graph.
+const savedRequests = 20
+
+func measureSaved(cfg config, client *http.Client, url string) savedLatency {
+	body, err := getSaved(client, url)
+	if err != nil {
+		return savedLatency{err: firstLine(err.Error())}
+	}
+	sum := sha256.Sum256(body)
+	_, st, err := latency(func(c *http.Client, u, _ string) (int, error) {
+		_, err := getSaved(c, u)
+		return 0, err
+	}, client, url, "", min(cfg.requests, savedRequests), cfg.slowBudget)
+	if err != nil {
+		return savedLatency{err: firstLine(err.Error())}
+	}
+	return savedLatency{stats: st, body: hex.EncodeToString(sum[:])}
+}
+
+// getSaved GETs a saved query's answer, which must be 200.
+func getSaved(client *http.Client, url string) ([]byte, error) {
+	resp, err := client.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %s: %s", resp.Status, b)
+	}
+	return b, err
 }
 
 // asker sends query q to a server at url and returns how many answers

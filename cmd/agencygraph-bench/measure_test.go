@@ -46,3 +46,31 @@ func TestReportFormats(t *testing.T) {
 		t.Errorf("report lacks the load row:\n%s", b.String())
 	}
 }
+
+// The saved-query table gives each server's p50 over the --preload
+// server's, and flags a server whose answer differs.
+func TestWriteSaved(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	r := &result{
+		ds: dataset{saved: []savedQuery{{"entity ICE", "entity?entity=ICE"}, {"conflicts", "conflicts"}}},
+		latency: []serverLatency{
+			{name: "bolt", saved: []savedLatency{{stats: stats{p50: ms(30)}, body: "a"}, {stats: stats{p50: ms(20)}, body: "b"}}},
+			{name: "serve --preload", memory: true, saved: []savedLatency{{stats: stats{p50: ms(15)}, body: "a"}, {stats: stats{p50: ms(10)}, body: "c"}}},
+			{name: "cayley http, memstore", memory: true},
+		},
+	}
+	var b strings.Builder
+	r.writeSaved(&b)
+	for _, want := range []string{
+		"| saved query | bolt | / preload | serve --preload | / preload | same answer |",
+		"| `entity ICE` | 30 ms | 2.00× | 15 ms | 1.00× | yes |",
+		"| `conflicts` | 20 ms | 2.00× | 10 ms | 1.00× | **no** |",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, b.String())
+		}
+	}
+	if strings.Contains(b.String(), "cayley") {
+		t.Errorf("a server with no saved queries has a column:\n%s", b.String())
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -68,6 +69,7 @@ func (r *result) write(w io.Writer) {
 		}
 	}
 	fmt.Fprintln(w)
+	r.writeSaved(w)
 	if r.peers != nil {
 		r.writePeers(w)
 	}
@@ -152,4 +154,67 @@ func mib(b int64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.0f MB", float64(b)/1e6)
+}
+
+// writeSaved prints the saved queries over HTTP on our servers, each
+// server's p50 and its ratio to the --preload server's (the same quads in
+// Cayley's memstore), and whether every server gave the same answer.
+func (r *result) writeSaved(w io.Writer) {
+	var servers []serverLatency
+	ref := -1
+	for _, s := range r.latency {
+		if len(s.saved) == 0 {
+			continue
+		}
+		if s.memory && strings.Contains(s.name, "--preload") {
+			ref = len(servers)
+		}
+		servers = append(servers, s)
+	}
+	if len(servers) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Saved queries over HTTP (`GET /api/v1/saved/…`, one request at a time, p50 of up to %d after two warm-ups). Ratio: p50 over the `--preload` server's (the same quads in Cayley's memstore).\n\n", savedRequests)
+	head := "| saved query |"
+	rule := "| --- |"
+	for _, s := range servers {
+		head += " " + s.name + " |"
+		rule += " ---: |"
+		if ref >= 0 {
+			head += " / preload |"
+			rule += " ---: |"
+		}
+	}
+	fmt.Fprintln(w, head+" same answer |")
+	fmt.Fprintln(w, rule+" --- |")
+	for i, sq := range r.ds.saved {
+		line := "| `" + sq.cli + "` |"
+		same := true
+		for _, s := range servers {
+			sl := s.saved[i]
+			if sl.err != "" {
+				line += " failed: " + sl.err + " |"
+			} else {
+				line += " " + ms(sl.p50) + " |"
+			}
+			if ref >= 0 {
+				line += " " + ratioText(ratio(sl.p50, servers[ref].saved[i].p50)) + " |"
+			}
+			same = same && sl.err == "" && sl.body == servers[0].saved[i].body
+		}
+		answer := "yes"
+		if !same {
+			answer = "**no**"
+		}
+		fmt.Fprintln(w, line+" "+answer+" |")
+	}
+	fmt.Fprintln(w)
+}
+
+// ratio is a/b, or 0 (shown as "—") when either is missing.
+func ratio(a, b time.Duration) float64 {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	return a.Seconds() / b.Seconds()
 }

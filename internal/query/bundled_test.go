@@ -172,10 +172,13 @@ func TestBundled_HierarchyWithoutSource(t *testing.T) {
 }
 
 func TestBundled_Path(t *testing.T) {
-	// Kika Scott heads USCIS (CBS), which details staff to ICE (CBS).
+	// Kika Scott heads USCIS (CBS), which details staff to ICE (CBS). Paths
+	// are ordered by their edges' subjects, so "ICE coordinatesWith USCIS"
+	// comes first.
 	res := runBundled(t, "path", map[string]string{"from": "Kika Scott", "to": "ICE"})
 	if !hasRow(res.Rows, map[string]any{"path": 1, "hop": 1, "subject": "<person/kika-scott>", "object": "<USCIS>"}) ||
-		!hasRow(res.Rows, map[string]any{"path": 1, "hop": 2, "subject": "<USCIS>", "object": "<ICE>"}) {
+		!hasRow(res.Rows, map[string]any{"path": 1, "hop": 2, "subject": "<ICE>", "predicate": "<coordinatesWith>", "object": "<USCIS>"}) ||
+		!hasRow(res.Rows, map[string]any{"hop": 2, "subject": "<USCIS>", "predicate": "<detailsStaffTo>", "object": "<ICE>"}) {
 		t.Errorf("path Kika Scott → ICE: %v", res.Rows)
 	}
 	for _, r := range res.Rows {

@@ -2,7 +2,12 @@ package query_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/agencygraph/agencygraph/internal/query"
@@ -195,5 +200,42 @@ func TestLoadSaved_Headers(t *testing.T) {
 		if got != want {
 			t.Errorf("%s params = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// A path query lists the same paths whatever order the store holds its
+// quads in: A and B are linked both ways by eight kinds of relationship,
+// sixteen one-hop paths that tie on the node they come from and pair-wise on
+// the predicate, of which the query lists ten.
+func TestSaved_PathIndependentOfStoreOrder(t *testing.T) {
+	lines := []string{
+		"<A> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <Agency> .",
+		"<B> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <Agency> .",
+	}
+	for _, p := range []string{"assists", "deputizes", "detailsStaffTo", "grantsAuthorityTo", "providesFacilityTo", "requests", "criticizes", "sues"} {
+		lines = append(lines, "<A> <"+p+"> <B> .", "<B> <"+p+"> <A> .")
+	}
+	reversed := slices.Clone(lines)
+	slices.Reverse(reversed)
+	dir := t.TempDir()
+	var answers []string
+	for i, order := range [][]string{lines, reversed} {
+		file := filepath.Join(dir, fmt.Sprintf("g%d.nq", i))
+		if err := os.WriteFile(file, []byte(strings.Join(order, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := &query.Runner{Store: openStore(t, file)}
+		res, err := r.Run(context.Background(), mustSaved(t)["path"], map[string]string{"from": "A", "to": "B"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Rows) != 10 {
+			t.Fatalf("%d rows, want ten one-hop paths: %v", len(res.Rows), res.Rows)
+		}
+		b, _ := json.Marshal(res.Rows)
+		answers = append(answers, string(b))
+	}
+	if answers[0] != answers[1] {
+		t.Errorf("store order changes the answer:\n%s\n%s", answers[0], answers[1])
 	}
 }
