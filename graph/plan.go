@@ -31,8 +31,7 @@ import (
 //
 // It also plans scans of several fixed directions (see OptimizeShape).
 type sizedStore struct {
-	cgraph.QuadStore
-	kv      *kv.QuadStore
+	*kv.QuadStore
 	db      hkv.KV
 	indexes []kv.QuadIndex // the store's, from indexes()
 	sizes   sync.Map       // scanKey → int64
@@ -255,7 +254,7 @@ func (p predicateIndexer) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.It
 		return p.qs.QuadIterator(d, v)
 	}
 	vals := []uint64{uint64(id), uint64(p.pred)}
-	return p.qs.sized(kv.NewQuadIterator(p.qs.kv, p.ind, vals), p.ind, vals)
+	return p.qs.sized(kv.NewQuadIterator(p.qs.QuadStore, p.ind, vals), p.ind, vals)
 }
 
 func (p predicateIndexer) QuadIteratorSize(ctx context.Context, d quad.Direction, v cgraph.Ref) (cgraph.Size, error) {
@@ -272,7 +271,7 @@ type sizedScan struct {
 }
 
 func (s sizedScan) BuildIterator(cgraph.QuadStore) cgraph.Iterator {
-	return s.qs.sized(s.scan.BuildIterator(s.qs.kv), s.scan.Index, s.scan.Values)
+	return s.qs.sized(s.scan.BuildIterator(s.qs.QuadStore), s.scan.Index, s.scan.Values)
 }
 
 func (s sizedScan) Optimize(shape.Optimizer) (shape.Shape, bool) { return s, false }
@@ -291,7 +290,7 @@ func (s *sizedStore) count(ind kv.QuadIndex, vals []uint64) int64 {
 		return n.(int64)
 	}
 	if len(ind.Dirs) == 0 {
-		n := s.kv.Size()
+		n := s.QuadStore.Size()
 		s.sizes.Store(k, n)
 		return n
 	}

@@ -210,7 +210,7 @@ func (s *Store) Config() Config { return s.cfg }
 // QuadStore returns the underlying Cayley store, for the query runner.
 func (s *Store) QuadStore() cgraph.QuadStore {
 	if kqs, ok := s.qs.(*kv.QuadStore); ok && s.kv != nil {
-		return &sizedStore{QuadStore: kqs, kv: kqs, db: s.kv, indexes: s.indexes}
+		return &sizedStore{QuadStore: kqs, db: s.kv, indexes: s.indexes}
 	}
 	return s.qs
 }

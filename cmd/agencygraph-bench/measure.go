@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cayleygraph/quad"
 	cnquads "github.com/cayleygraph/quad/nquads"
 
 	"github.com/agencygraph/agencygraph/graph/nquads"
@@ -329,35 +330,13 @@ func (r *result) measureParse(path string) error {
 	}
 	var nOurs, nCayley int
 	r.parseOurs, nOurs, err = best(func() (int, error) {
-		qr := nquads.NewReader(bytes.NewReader(raw), path, nquads.Options{})
-		n := 0
-		for {
-			_, err := qr.ReadQuad()
-			if errors.Is(err, io.EOF) {
-				return n, nil
-			}
-			if err != nil {
-				return n, err
-			}
-			n++
-		}
+		return countQuads(nquads.NewReader(bytes.NewReader(raw), path, nquads.Options{}))
 	})
 	if err != nil {
 		return fmt.Errorf("agencygraph reader: %w", err)
 	}
 	r.parseCayley, nCayley, err = best(func() (int, error) {
-		qr := cnquads.NewReader(bytes.NewReader(raw), false)
-		n := 0
-		for {
-			_, err := qr.ReadQuad()
-			if errors.Is(err, io.EOF) {
-				return n, nil
-			}
-			if err != nil {
-				return n, err
-			}
-			n++
-		}
+		return countQuads(cnquads.NewReader(bytes.NewReader(raw), false))
 	})
 	if err != nil {
 		return fmt.Errorf("cayley reader: %w", err)
@@ -367,6 +346,21 @@ func (r *result) measureParse(path string) error {
 	}
 	r.quads = nOurs
 	return nil
+}
+
+// countQuads reads r to the end and counts its quads.
+func countQuads(r quad.Reader) (int, error) {
+	n := 0
+	for {
+		_, err := r.ReadQuad()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
 }
 
 // freeAddr returns a loopback address nothing listens on now.

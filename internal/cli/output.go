@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/agencygraph/agencygraph/graph"
+	"github.com/agencygraph/agencygraph/internal/query"
 )
 
 // Output formats of the query and gizmo commands.
@@ -75,12 +75,9 @@ func (f *runFlags) format(w io.Writer) (string, error) {
 	return "", graph.Errorf(graph.EINVALID, "unknown output format %q (want table, json, ndjson or csv)", f.Output)
 }
 
-// rows is what every format prints: named columns, rows keyed by column.
-type rows struct {
-	Columns   []string         `json:"columns"`
-	Rows      []map[string]any `json:"rows"`
-	Truncated bool             `json:"truncated,omitempty"` // --limit cut it short
-}
+// rows is what every format prints: named columns, rows keyed by column,
+// and whether --limit cut them short.
+type rows = query.Result
 
 // writeRows prints rs in format to w. show turns a value into table text;
 // cut (> 0) is the most characters a table cell shows.
@@ -104,17 +101,7 @@ func writeRows(w io.Writer, format string, rs rows, show func(any) string, cut i
 		}
 		return nil
 	case formatCSV:
-		cw := csv.NewWriter(w)
-		cw.Write(rs.Columns)
-		line := make([]string, len(rs.Columns))
-		for _, r := range rs.Rows {
-			for i, c := range rs.Columns {
-				line[i] = cellText(r[c])
-			}
-			cw.Write(line)
-		}
-		cw.Flush()
-		return cw.Error()
+		return rs.WriteCSV(w)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := make([]string, len(rs.Columns))
@@ -185,20 +172,6 @@ func writeJSON(w io.Writer, v any, indent bool) error {
 	return enc.Encode(v)
 }
 
-// cellText is a value as CSV text: strings as they are, nothing for null,
-// anything else as JSON (as the HTTP server's CSV does).
-func cellText(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	}
-	var b bytes.Buffer
-	writeJSON(&b, v, false)
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
 // tableSafe keeps a cell on one line and keeps control characters (a
 // terminal escape sequence hidden in a quote, say) off the terminal.
 func tableSafe(s string) string {
@@ -262,7 +235,7 @@ func namer(ctx context.Context, s *graph.Store) func(any) string {
 		case bool, int, int64, int32:
 			return fmt.Sprint(v)
 		}
-		return cellText(v)
+		return query.CellText(v)
 	}
 }
 

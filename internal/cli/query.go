@@ -154,7 +154,7 @@ func runQuery(ctx context.Context, app *App, opts *queryOptions) error {
 	if err != nil {
 		return err
 	}
-	rs := rows{Columns: res.Columns, Rows: res.Rows, Truncated: res.Truncated}
+	rs := *res
 	return printRows(ctx, app, s, format, rs, opts.Limit)
 }
 
@@ -245,5 +245,5 @@ func writeList(app *App, format string, saved map[string]*query.Saved) error {
 	if format == formatJSON {
 		return writeJSON(app.Stdout, rs.Rows, true)
 	}
-	return writeRows(app.Stdout, format, rs, func(v any) string { return cellText(v) }, 0)
+	return writeRows(app.Stdout, format, rs, query.CellText, 0)
 }

@@ -109,13 +109,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 			s.error(w, r, graph.Errorf(graph.EINVALID, "no saved query %q (there are: %s)", qname, strings.Join(s.savedNames(), ", ")))
 			return
 		}
-		res, err := s.runner.Run(ctx, q, args)
-		if graph.Code(err) == graph.ENOTFOUND {
-			// An entity named by a parameter: the request is at fault.
-			var e *graph.Error
-			errors.As(err, &e)
-			err = &graph.Error{Code: graph.EINVALID, Message: e.Message, Err: err}
-		}
+		res, err := s.runSaved(ctx, q, args)
 		if err != nil {
 			s.error(w, r, err)
 			return

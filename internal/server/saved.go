@@ -1,8 +1,7 @@
 package server
 
 import (
-	"bytes"
-	"encoding/csv"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,14 +75,7 @@ func (s *Server) handleSavedRun(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	res, err := s.runner.Run(r.Context(), q, args)
-	if graph.Code(err) == graph.ENOTFOUND {
-		// The query exists; what was not found is an entity named by a
-		// parameter, so the request is at fault.
-		var e *graph.Error
-		errors.As(err, &e)
-		err = &graph.Error{Code: graph.EINVALID, Message: e.Message, Err: err}
-	}
+	res, err := s.runSaved(r.Context(), q, args)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -94,7 +86,8 @@ func (s *Server) handleSavedRun(w http.ResponseWriter, r *http.Request) {
 	}
 	switch format {
 	case "csv":
-		writeCSV(w, res)
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		res.WriteCSV(w)
 	case "ndjson":
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		enc := json.NewEncoder(w)
@@ -152,32 +145,14 @@ func savedArgs(r *http.Request) (map[string]string, error) {
 	return args, nil
 }
 
-// writeCSV writes the result's columns as a header and one line per row;
-// text as it is, other values as JSON.
-func writeCSV(w http.ResponseWriter, res *query.Result) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	cw := csv.NewWriter(w)
-	cw.Write(res.Columns)
-	line := make([]string, len(res.Columns))
-	for _, row := range res.Rows {
-		for i, c := range res.Columns {
-			line[i] = cellText(row[c])
-		}
-		cw.Write(line)
+// runSaved runs a saved query for a request. The query exists, so an entity
+// a parameter names that is not found is the request's fault: 400, not 404.
+func (s *Server) runSaved(ctx context.Context, q *query.Saved, args map[string]string) (*query.Result, error) {
+	res, err := s.runner.Run(ctx, q, args)
+	if graph.Code(err) == graph.ENOTFOUND {
+		var e *graph.Error
+		errors.As(err, &e)
+		err = &graph.Error{Code: graph.EINVALID, Message: e.Message, Err: err}
 	}
-	cw.Flush()
-}
-
-func cellText(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-	return strings.TrimSuffix(b.String(), "\n")
+	return res, err
 }
