@@ -64,7 +64,7 @@ func (s *Store) Load(ctx context.Context, inputs []Input, opt LoadOptions) (Load
 			return res, err
 		}
 	} else if res.Read > 0 {
-		if err := s.qs.ApplyDeltas(enc.deltas(), cgraph.IgnoreOpts{IgnoreDup: true}); err != nil {
+		if err := s.applyDeltas(enc.deltas(), cgraph.IgnoreOpts{IgnoreDup: true}); err != nil {
 			return res, fmt.Errorf("write quads: %w", err)
 		}
 	}

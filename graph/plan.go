@@ -12,6 +12,7 @@ import (
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/kv"
+	"github.com/cayleygraph/cayley/graph/proto"
 	"github.com/cayleygraph/cayley/graph/shape"
 	"github.com/cayleygraph/quad"
 	hkv "github.com/hidal-go/hidalgo/kv"
@@ -30,9 +31,12 @@ import (
 // (Store.QuadStore hands each caller a new one).
 //
 // It also plans scans of several fixed directions (see OptimizeShape).
+//
+// Scans, quads and values are read by the Store's boltReader rather than
+// the kv store (boltread.go).
 type sizedStore struct {
 	*kv.QuadStore
-	db      hkv.KV
+	bolt    *boltReader
 	indexes []kv.QuadIndex // the store's, from indexes()
 	sizes   sync.Map       // scanKey → int64
 }
@@ -96,22 +100,56 @@ func bestIndex(indexes []kv.QuadIndex, fixed func(quad.Direction) bool) (kv.Quad
 }
 
 func (s *sizedStore) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.Iterator {
-	it := s.QuadStore.QuadIterator(d, v)
 	id, ok := v.(kv.Int64Value)
 	if !ok {
-		return it
+		return s.QuadStore.QuadIterator(d, v)
+	}
+	ind, n := bestIndex(s.indexes, func(x quad.Direction) bool { return x == d })
+	if n > 0 {
+		return s.scan(ind, []uint64{uint64(id)})
 	}
 	// With no index for d (a predicate or a label) the kv store scans every
 	// quad; the size is then the store's, read once.
-	ind, n := bestIndex(s.indexes, func(x quad.Direction) bool { return x == d })
-	if n == 0 {
-		return s.sized(it, kv.QuadIndex{}, nil)
-	}
-	return s.sized(it, ind, []uint64{uint64(id)})
+	return &sizedIterator{Iterator: s.QuadStore.QuadIterator(d, v), qs: s}
 }
 
-func (s *sizedStore) sized(it cgraph.Iterator, ind kv.QuadIndex, vals []uint64) *sizedIterator {
-	return &sizedIterator{Iterator: it, qs: s, ind: ind, vals: vals}
+// scan is the quads under vals in ind, read by the Bolt reader.
+func (s *sizedStore) scan(ind kv.QuadIndex, vals []uint64) cgraph.Iterator {
+	return (&scan{qs: s, ind: ind, vals: vals}).legacy()
+}
+
+// Quad, NameOf and ValuesOf read through the Bolt reader's caches.
+func (s *sizedStore) Quad(r cgraph.Ref) quad.Quad {
+	p, ok := r.(*proto.Primitive)
+	if !ok {
+		return quad.Quad{}
+	}
+	v, err := s.bolt.values([]uint64{p.Subject, p.Predicate, p.Object, p.Label})
+	if err != nil {
+		return quad.Quad{}
+	}
+	return quad.Quad{Subject: v[0], Predicate: v[1], Object: v[2], Label: v[3]}
+}
+
+func (s *sizedStore) NameOf(r cgraph.Ref) quad.Value {
+	v, _ := s.ValuesOf(context.Background(), []cgraph.Ref{r})
+	return v[0]
+}
+
+func (s *sizedStore) ValuesOf(ctx context.Context, refs []cgraph.Ref) ([]quad.Value, error) {
+	ids := make([]uint64, len(refs))
+	for i, r := range refs {
+		switch r := r.(type) {
+		case nil:
+		case kv.Int64Value:
+			ids[i] = uint64(r)
+		default:
+			// Values the query brought with it (cgraph.PreFetchedValue):
+			// the kv store knows how to name those.
+			return s.QuadStore.ValuesOf(ctx, refs)
+		}
+	}
+	return s.bolt.values(ids)
 }
 
 // OptimizeShape turns a set of quads fixed in several directions (a
@@ -159,7 +197,7 @@ func (s *sizedStore) optimizeFixed(qa shape.QuadsAction) (shape.Shape, bool) {
 	for d, tags := range qa.Save {
 		rest = append(rest, shape.QuadFilter{Dir: d, Values: shape.Save{From: shape.AllNodes{}, Tags: tags}})
 	}
-	var quads shape.Shape = sizedScan{scan: scan, qs: s}
+	var quads shape.Shape = indexScan{IndexScan: scan, qs: s}
 	if len(rest) > 0 {
 		quads = shape.Intersect{quads, rest}
 	}
@@ -253,8 +291,7 @@ func (p predicateIndexer) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.It
 	if d != p.dir || !ok {
 		return p.qs.QuadIterator(d, v)
 	}
-	vals := []uint64{uint64(id), uint64(p.pred)}
-	return p.qs.sized(kv.NewQuadIterator(p.qs.QuadStore, p.ind, vals), p.ind, vals)
+	return p.qs.scan(p.ind, []uint64{uint64(id), uint64(p.pred)})
 }
 
 func (p predicateIndexer) QuadIteratorSize(ctx context.Context, d quad.Direction, v cgraph.Ref) (cgraph.Size, error) {
@@ -264,17 +301,17 @@ func (p predicateIndexer) QuadIteratorSize(ctx context.Context, d quad.Direction
 	return cgraph.Size{Size: n, Exact: exact}, nil
 }
 
-// sizedScan is a kv index scan that builds a sized iterator.
-type sizedScan struct {
-	scan kv.IndexScan
-	qs   *sizedStore
+// indexScan is a kv index scan the Bolt reader reads.
+type indexScan struct {
+	kv.IndexScan
+	qs *sizedStore
 }
 
-func (s sizedScan) BuildIterator(cgraph.QuadStore) cgraph.Iterator {
-	return s.qs.sized(s.scan.BuildIterator(s.qs.QuadStore), s.scan.Index, s.scan.Values)
+func (s indexScan) BuildIterator(cgraph.QuadStore) cgraph.Iterator {
+	return s.qs.scan(s.Index, s.Values)
 }
 
-func (s sizedScan) Optimize(shape.Optimizer) (shape.Shape, bool) { return s, false }
+func (s indexScan) Optimize(shape.Optimizer) (shape.Shape, bool) { return s, false }
 
 // maxCount bounds the counting: past it the scan is large whichever way the
 // planner looks at it, and a larger figure changes no plan.
@@ -294,15 +331,8 @@ func (s *sizedStore) count(ind kv.QuadIndex, vals []uint64) int64 {
 		s.sizes.Store(k, n)
 		return n
 	}
-	var n int64
-	err := hkv.View(s.db, func(tx hkv.Tx) error {
-		it := tx.Scan(ind.Key(vals))
-		defer it.Close()
-		for n < maxCount && it.Next(context.Background()) {
-			n += countIDs(it.Val())
-		}
-		return it.Err()
-	})
+	key := ind.Key(vals)
+	n, err := s.bolt.countIndex(key[0], key[1], maxCount)
 	if err != nil {
 		n = maxCount
 	}
@@ -324,22 +354,18 @@ func countIDs(b []byte) int64 {
 	return n
 }
 
-// sizedIterator is a kv index scan with an exact size, or a scan of the
-// whole store (ind has no directions) with the store's.
+// sizedIterator is the kv store's scan of every quad for a direction with
+// no index (a predicate, a label), with the store's size, read once, where
+// the kv iterator would guess half of it.
 type sizedIterator struct {
 	cgraph.Iterator
-	qs   *sizedStore
-	ind  kv.QuadIndex
-	vals []uint64
+	qs *sizedStore
 }
 
 func (it *sizedIterator) Size() (int64, bool) {
-	n := it.qs.count(it.ind, it.vals)
-	return n, n < maxCount && len(it.ind.Dirs) > 0
+	return it.qs.count(kv.QuadIndex{}, nil), false
 }
 
-// costs are the kv iterator's own costs with the counted size. Asking the kv
-// iterator would make it estimate its size from the store's.
 func (it *sizedIterator) costs() cgraph.IteratorCosts {
 	n, exact := it.Size()
 	return cgraph.IteratorCosts{ContainsCost: 1, NextCost: 2, Size: cgraph.Size{Size: n, Exact: exact}}
@@ -350,8 +376,8 @@ func (it *sizedIterator) Stats() cgraph.IteratorStats {
 	return cgraph.IteratorStats{ContainsCost: c.ContainsCost, NextCost: c.NextCost, Size: c.Size.Size, ExactSize: c.Size.Exact}
 }
 
-// AsShape hands the planner the kv iterator's own shape, so that scans and
-// their transactions are opened and closed by it, with the counted size.
+// AsShape hands the planner the kv iterator's own shape, so that its scan
+// and transaction are opened and closed by it, with the store's size.
 func (it *sizedIterator) AsShape() cgraph.IteratorShape {
 	return sizedShape{IteratorShape: cgraph.AsShape(it.Iterator), it: it}
 }
@@ -366,7 +392,7 @@ func (s sizedShape) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
 }
 
 // Optimize keeps the wrapper: the kv shape has nothing to optimize, and
-// handing back itself would drop the counted size.
+// handing back itself would drop the size.
 func (s sizedShape) Optimize(ctx context.Context) (cgraph.IteratorShape, bool) {
 	return s, false
 }
@@ -380,19 +406,20 @@ func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.V
 	if ref == nil {
 		return nil
 	}
+	qs := s.QuadStore()
 	each := func(it cgraph.Iterator, want func(quad.Quad) bool) error {
 		defer it.Close()
 		for it.Next(ctx) {
-			if q := s.qs.Quad(it.Result()); want(q) {
+			if q := qs.Quad(it.Result()); want(q) {
 				fn(q)
 			}
 		}
 		return it.Err()
 	}
-	kqs, ok := s.qs.(*kv.QuadStore)
+	sqs, ok := qs.(*sizedStore)
 	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { return d == quad.Subject || d == quad.Predicate })
 	if !ok || n < 2 {
-		return each(s.qs.QuadIterator(quad.Subject, ref), func(q quad.Quad) bool { return slices.Contains(preds, q.Predicate) })
+		return each(qs.QuadIterator(quad.Subject, ref), func(q quad.Quad) bool { return slices.Contains(preds, q.Predicate) })
 	}
 	for _, p := range preds {
 		pref, ok := s.qs.ValueOf(p).(kv.Int64Value)
@@ -403,7 +430,7 @@ func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.V
 		if ind.Dirs[0] != quad.Subject {
 			vals[0], vals[1] = vals[1], vals[0]
 		}
-		if err := each(kv.NewQuadIterator(kqs, ind, vals), func(quad.Quad) bool { return true }); err != nil {
+		if err := each(sqs.scan(ind, vals), func(quad.Quad) bool { return true }); err != nil {
 			return err
 		}
 	}

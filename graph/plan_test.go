@@ -91,3 +91,58 @@ func answers(t *testing.T, s *graph.Store, p *path.Path) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// A Bolt store keeps the quads queries read decoded in memory (boltread.go);
+// a write must not leave a query served the quads as they were before it.
+// Each step reads ICE's helpers (warming the cache), writes, and reads
+// again.
+func TestStore_BoltReadsSeeWrites(t *testing.T) {
+	ctx := context.Background()
+	s := openBolt(t, filepath.Join(t.TempDir(), "g.bolt"))
+	defer s.Close()
+	if _, err := load(t, s, "../quads"); err != nil {
+		t.Fatal(err)
+	}
+	helpers := func() []string {
+		return answers(t, s, path.StartPath(s.QuadStore(), quad.IRI("ICE")).In(quad.IRI("assists")))
+	}
+	before := helpers()
+	if !slices.Contains(before, "<IRS>") {
+		t.Fatalf("helpers of ICE before any write: %q, want <IRS> among them", before)
+	}
+	// The data states it in two sources' graphs.
+	irs := []quad.Quad{
+		quad.Make(quad.IRI("IRS"), quad.IRI("assists"), quad.IRI("ICE"), quad.IRI("src/001")),
+		quad.Make(quad.IRI("IRS"), quad.IRI("assists"), quad.IRI("ICE"), quad.IRI("src/002")),
+	}
+	newcomer := quad.Make(quad.IRI("FAA"), quad.IRI("assists"), quad.IRI("ICE"), nil)
+	steps := []struct {
+		name  string
+		write func() error
+		want  []string
+	}{
+		{"remove", func() error { return s.Remove(ctx, irs) }, without(before, "<IRS>")},
+		{"add back", func() error { return s.Add(ctx, irs) }, before},
+		{"add another", func() error { return s.Add(ctx, []quad.Quad{newcomer}) }, with(before, "<FAA>")},
+		{"remove again", func() error { return s.Remove(ctx, irs) }, with(without(before, "<IRS>"), "<FAA>")},
+	}
+	for _, st := range steps {
+		helpers() // read what is there, so that it is cached
+		if err := st.write(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := helpers(); !slices.Equal(got, st.want) {
+			t.Errorf("after %s: %q, want %q", st.name, got, st.want)
+		}
+	}
+}
+
+func without(list []string, v string) []string {
+	return slices.DeleteFunc(slices.Clone(list), func(s string) bool { return s == v })
+}
+
+func with(list []string, v string) []string {
+	out := append(slices.Clone(list), v)
+	slices.Sort(out)
+	return out
+}

@@ -115,7 +115,7 @@ func redact(addr string) string {
 type Store struct {
 	cfg     Config
 	qs      cgraph.QuadStore
-	kv      hkv.KV         // the Bolt file under qs, for plan.go; nil on other backends
+	bolt    *boltReader    // reads the Bolt file under qs (plan.go, boltread.go); nil on other backends
 	indexes []kv.QuadIndex // the Bolt store's indexes
 	lookup  lookupCache
 }
@@ -158,7 +158,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 // open opens the Cayley store s.cfg names into s.qs, and for Bolt keeps the
-// file's key-value handle in s.kv.
+// file's reader in s.bolt.
 func (s *Store) open() error {
 	var opts cgraph.Options
 	var held kvHolder
@@ -169,12 +169,13 @@ func (s *Store) open() error {
 	if err != nil {
 		return err
 	}
-	s.qs, s.kv = qs, held.kv
-	if s.kv != nil {
-		if s.indexes, err = indexes(s.kv); err != nil {
+	s.qs, s.bolt = qs, nil
+	if held.kv != nil {
+		if s.indexes, err = indexes(held.kv); err != nil {
 			qs.Close()
 			return err
 		}
+		s.bolt = newBoltReader(held.kv)
 	}
 	return nil
 }
@@ -191,7 +192,7 @@ func (s *Store) open() error {
 // opened: Cayley's kv store keeps its handle unexported.
 const optHolder = "agencygraph_kv_holder"
 
-type kvHolder struct{ kv hkv.KV }
+type kvHolder struct{ kv *guardedKV }
 
 func storeError(op string, cfg Config, err error) error {
 	if errors.Is(err, bolt.ErrTimeout) {
@@ -209,8 +210,8 @@ func (s *Store) Config() Config { return s.cfg }
 
 // QuadStore returns the underlying Cayley store, for the query runner.
 func (s *Store) QuadStore() cgraph.QuadStore {
-	if kqs, ok := s.qs.(*kv.QuadStore); ok && s.kv != nil {
-		return &sizedStore{QuadStore: kqs, db: s.kv, indexes: s.indexes}
+	if kqs, ok := s.qs.(*kv.QuadStore); ok && s.bolt != nil {
+		return &sizedStore{QuadStore: kqs, bolt: s.bolt, indexes: s.indexes}
 	}
 	return s.qs
 }
@@ -229,7 +230,7 @@ func openBolt(path string, opts cgraph.Options) (hkv.KV, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &guardedKV{KV: db}
+	g := &guardedKV{KV: db, bolt: db.DB()}
 	if h, ok := opts[optHolder].(*kvHolder); ok {
 		h.kv = g
 	}
@@ -247,25 +248,45 @@ var errClosed = errors.New("store is closed")
 // reader that opens one transaction per step, as Cayley's does, stops.
 type guardedKV struct {
 	hkv.KV
+	bolt   *bolt.DB       // the same file, for boltReader's own transactions
 	open   sync.WaitGroup // transactions not yet finished
 	mu     sync.Mutex     // orders Tx's check of closed against Close
 	closed bool
 }
 
 func (g *guardedKV) Tx(rw bool) (hkv.Tx, error) {
-	g.mu.Lock()
-	if g.closed {
-		g.mu.Unlock()
-		return nil, errClosed
+	if err := g.acquire(); err != nil {
+		return nil, err
 	}
-	g.open.Add(1)
-	g.mu.Unlock()
 	tx, err := g.KV.Tx(rw)
 	if err != nil {
 		g.open.Done()
 		return nil, err
 	}
 	return &guardedTx{Tx: tx, done: sync.OnceFunc(g.open.Done)}, nil
+}
+
+// begin opens a Bolt read transaction; call done after rolling it back.
+func (g *guardedKV) begin() (tx *bolt.Tx, done func(), err error) {
+	if err := g.acquire(); err != nil {
+		return nil, nil, err
+	}
+	if tx, err = g.bolt.Begin(false); err != nil {
+		g.open.Done()
+		return nil, nil, err
+	}
+	return tx, sync.OnceFunc(g.open.Done), nil
+}
+
+// acquire counts a transaction about to open, unless Close has begun.
+func (g *guardedKV) acquire() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return errClosed
+	}
+	g.open.Add(1)
+	return nil
 }
 
 // closeWait bounds how long Close waits for open transactions.

@@ -8,24 +8,32 @@ import (
 	"github.com/cayleygraph/quad"
 )
 
-// Apply removes del and adds add in one transaction, for writers that hold
-// parsed quads (the HTTP write and delete endpoints) rather than N-Quads
-// text. An invalid quad (one without a subject, predicate or object) is
-// EINVALID and leaves the store as it was. Adding a quad the store holds
-// and removing one it does not are not errors, as with Load.
-func (s *Store) Apply(ctx context.Context, add, del []quad.Quad) error {
-	deltas := make([]cgraph.Delta, 0, len(add)+len(del))
-	for i, q := range del {
+// Add adds quads in one transaction, for writers that hold parsed quads (the
+// HTTP write endpoints) rather than N-Quads text. An invalid quad (one
+// without a subject, predicate or object) is EINVALID and leaves the store
+// as it was. Adding a quad the store holds is not an error, as with Load.
+func (s *Store) Add(ctx context.Context, quads []quad.Quad) error {
+	return s.write(ctx, cgraph.Add, quads)
+}
+
+// Remove removes quads in one transaction, like Add; removing a quad the
+// store does not hold is not an error.
+//
+// There is no batch that both adds and removes: Cayley v0.7.7's kv writer
+// nets each node's reference count over a batch, and a quad added in a batch
+// that removes more quads than it adds on one of the added quad's nodes is
+// written without that node (seen on Bolt).
+func (s *Store) Remove(ctx context.Context, quads []quad.Quad) error {
+	return s.write(ctx, cgraph.Delete, quads)
+}
+
+func (s *Store) write(ctx context.Context, action cgraph.Procedure, quads []quad.Quad) error {
+	deltas := make([]cgraph.Delta, 0, len(quads))
+	for i, q := range quads {
 		if !q.IsValid() {
-			return Errorf(EINVALID, "quad %d to delete is incomplete: %v", i, q)
+			return Errorf(EINVALID, "quad %d to %s is incomplete: %v", i, verb[action], q)
 		}
-		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete})
-	}
-	for i, q := range add {
-		if !q.IsValid() {
-			return Errorf(EINVALID, "quad %d to add is incomplete: %v", i, q)
-		}
-		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
+		deltas = append(deltas, cgraph.Delta{Quad: q, Action: action})
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -33,9 +41,20 @@ func (s *Store) Apply(ctx context.Context, add, del []quad.Quad) error {
 	if len(deltas) == 0 {
 		return nil
 	}
-	if err := s.qs.ApplyDeltas(deltas, cgraph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
+	if err := s.applyDeltas(deltas, cgraph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
 		return fmt.Errorf("write quads: %w", err)
 	}
 	s.InvalidateLookup()
 	return nil
+}
+
+var verb = map[cgraph.Procedure]string{cgraph.Add: "add", cgraph.Delete: "delete"}
+
+// applyDeltas writes through the backend, moving the Bolt reader's quad
+// cache on to a new generation.
+func (s *Store) applyDeltas(deltas []cgraph.Delta, opts cgraph.IgnoreOpts) error {
+	if s.bolt != nil {
+		defer s.bolt.writing()()
+	}
+	return s.qs.ApplyDeltas(deltas, opts)
 }

@@ -385,7 +385,7 @@ func jsonQuads(r io.Reader) ([]quad.Quad, error) {
 func (s *Server) handleV1Write(w http.ResponseWriter, r *http.Request) {
 	qs, err := jsonQuads(r.Body)
 	if err == nil {
-		err = s.store.Apply(r.Context(), qs, nil)
+		err = s.store.Add(r.Context(), qs)
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -401,7 +401,7 @@ func (s *Server) handleV1Write(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleV1Delete(w http.ResponseWriter, r *http.Request) {
 	qs, err := jsonQuads(r.Body)
 	if err == nil {
-		err = s.store.Apply(r.Context(), nil, qs)
+		err = s.store.Remove(r.Context(), qs)
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -472,7 +472,7 @@ func (s *Server) handleV2Write(w http.ResponseWriter, r *http.Request) {
 	} else {
 		var qs []quad.Quad
 		if qs, err = readQuads(body, format); err == nil {
-			err = s.store.Apply(r.Context(), qs, nil)
+			err = s.store.Add(r.Context(), qs)
 			n = int64(len(qs))
 		}
 	}
@@ -494,7 +494,7 @@ func (s *Server) handleV2Delete(w http.ResponseWriter, r *http.Request) {
 		qs, err = readQuads(body, format)
 	}
 	if err == nil {
-		err = s.store.Apply(r.Context(), nil, qs)
+		err = s.store.Remove(r.Context(), qs)
 	}
 	if err != nil {
 		s.error(w, r, err)

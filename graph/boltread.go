@@ -1,0 +1,383 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/boltdb/bolt"
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/kv"
+	"github.com/cayleygraph/cayley/graph/proto"
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/pquads"
+	"github.com/maypok86/otter/v2"
+)
+
+// boltReader reads quads and values from a Bolt file in Cayley's kv layout
+// itself, and keeps what it decodes. Cayley's kv store fetches each quad of
+// a scan from the log bucket by ID, then each of its values by ID again,
+// every fetch looking the bucket up afresh and every value in a transaction
+// of its own: a saved query that reads a few thousand assertions spends
+// most of its time in Bolt's B+tree searches and protobuf decoding, two to
+// four times what the same query takes on Cayley's memstore. Here a scan
+// holds one transaction and the log bucket, and decoded quads and values go
+// into two bounded caches (otter: concurrent reads without a lock) shared
+// by every query on the store, so a busy agency's quads are decoded once.
+//
+// A value's ID names that value for the life of the file (Cayley never
+// reuses one), so cached values are never stale. A quad's log entry is
+// rewritten when the quad is deleted, so cached quads are keyed by a
+// generation that every write moves on (see writing).
+type boltReader struct {
+	db    *guardedKV
+	vals  *otter.Cache[uint64, quad.Value]
+	quads *otter.Cache[quadKey, *proto.Primitive]
+	gen   atomic.Uint64 // odd while a write is under way
+}
+
+type quadKey struct{ gen, id uint64 }
+
+// Cache budgets, in approximate bytes. A million-quad store's quads fit in
+// the first; values are fewer but longer (names, quotes).
+const (
+	quadCacheBytes  = 192 << 20
+	valueCacheBytes = 64 << 20
+	// quadWeight is a cached quad's cost: the 88-byte primitive in its
+	// 96-byte size class, plus the cache's own entry.
+	quadWeight = 160
+	valueEntry = 80 // a value's entry and interface, before its text
+)
+
+func newBoltReader(db *guardedKV) *boltReader {
+	return &boltReader{
+		db: db,
+		vals: otter.Must(&otter.Options[uint64, quad.Value]{
+			MaximumWeight: valueCacheBytes,
+			Weigher:       func(_ uint64, v quad.Value) uint32 { return valueWeight(v) },
+		}),
+		quads: otter.Must(&otter.Options[quadKey, *proto.Primitive]{
+			MaximumWeight: quadCacheBytes,
+			Weigher:       func(quadKey, *proto.Primitive) uint32 { return quadWeight },
+		}),
+	}
+}
+
+func valueWeight(v quad.Value) uint32 {
+	if v == nil {
+		return valueEntry
+	}
+	return valueEntry + uint32(min(len(v.String()), 1<<24))
+}
+
+// writing brackets a write to the store: call it before, and the function
+// it returns once the write is committed or abandoned. Readers that start
+// meanwhile read around the quad cache, and those that start after use a
+// new generation of it, so none is served a quad as it was before the
+// write. (A query that began before the write may still see some of its
+// quads as after it, as with Cayley's kv store, which opens a transaction
+// per read.)
+func (r *boltReader) writing() (done func()) {
+	r.gen.Add(1)
+	return func() { r.gen.Add(1) }
+}
+
+// readTx is a Bolt read transaction with the log bucket at hand.
+type readTx struct {
+	r     *boltReader
+	tx    *bolt.Tx
+	log   *bolt.Bucket
+	done  func()
+	gen   uint64
+	cache bool // false while a write is under way
+}
+
+func (r *boltReader) begin() (*readTx, error) {
+	gen := r.gen.Load()
+	tx, done, err := r.db.begin()
+	if err != nil {
+		return nil, err
+	}
+	log := tx.Bucket(logBucket)
+	if log == nil {
+		tx.Rollback()
+		done()
+		return nil, fmt.Errorf("bolt store has no %q bucket: not a Cayley kv store", logBucket)
+	}
+	return &readTx{r: r, tx: tx, log: log, done: done, gen: gen, cache: gen&1 == 0}, nil
+}
+
+func (t *readTx) close() {
+	t.tx.Rollback()
+	t.done()
+}
+
+// entry decodes the log entry of id, or returns nil if there is none.
+func (t *readTx) entry(id uint64) (*proto.Primitive, error) {
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], id)
+	b := t.log.Get(k[:])
+	if b == nil {
+		return nil, nil
+	}
+	p := new(proto.Primitive)
+	if err := p.Unmarshal(b); err != nil {
+		return nil, fmt.Errorf("decode log entry %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// quad returns the quad with ID id, deleted or not, or nil.
+func (t *readTx) quad(id uint64) (*proto.Primitive, error) {
+	k := quadKey{t.gen, id}
+	if t.cache {
+		if p, ok := t.r.quads.GetIfPresent(k); ok {
+			return p, nil
+		}
+	}
+	p, err := t.entry(id)
+	if p != nil && t.cache {
+		t.r.quads.Set(k, p)
+	}
+	return p, err
+}
+
+// value returns the value of node id; nil for 0 (no label) or no such node.
+func (t *readTx) value(id uint64) (quad.Value, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	if v, ok := t.r.vals.GetIfPresent(id); ok {
+		return v, nil
+	}
+	p, err := t.entry(id)
+	if p == nil || err != nil {
+		return nil, err
+	}
+	v, err := pquads.UnmarshalValue(p.Value)
+	if err != nil {
+		return nil, fmt.Errorf("decode value %d: %w", id, err)
+	}
+	t.r.vals.Set(id, v)
+	return v, nil
+}
+
+// values returns the values of ids, reading those not cached in one
+// transaction.
+func (r *boltReader) values(ids []uint64) ([]quad.Value, error) {
+	out := make([]quad.Value, len(ids))
+	var miss []int
+	for i, id := range ids {
+		if id == 0 {
+			continue
+		}
+		if v, ok := r.vals.GetIfPresent(id); ok {
+			out[i] = v
+		} else {
+			miss = append(miss, i)
+		}
+	}
+	if len(miss) == 0 {
+		return out, nil
+	}
+	t, err := r.begin()
+	if err != nil {
+		return out, err
+	}
+	defer t.close()
+	for _, i := range miss {
+		if out[i], err = t.value(ids[i]); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// scan is the quads under one key prefix of a Bolt index (a node's quads as
+// subject, say), read through the cache, as an iterator shape for Cayley's
+// planner with the size sizedStore counts.
+type scan struct {
+	qs   *sizedStore
+	ind  kv.QuadIndex
+	vals []uint64
+}
+
+func (s *scan) legacy() cgraph.Iterator { return cgraph.NewLegacy(s, nil) }
+
+func (s *scan) String() string { return fmt.Sprintf("BoltScan(%v)", s.ind) }
+
+func (s *scan) Iterate() cgraph.Scanner {
+	k := s.ind.Key(s.vals)
+	return &scanNext{r: s.qs.bolt, bucket: k[0], prefix: k[1]}
+}
+
+func (s *scan) Lookup() cgraph.Index { return &scanContains{s: s} }
+
+func (s *scan) Stats(context.Context) (cgraph.IteratorCosts, error) {
+	n := s.qs.count(s.ind, s.vals)
+	return cgraph.IteratorCosts{ContainsCost: 1, NextCost: 2, Size: cgraph.Size{Size: n, Exact: n < maxCount}}, nil
+}
+
+func (s *scan) Optimize(context.Context) (cgraph.IteratorShape, bool) { return s, false }
+
+func (s *scan) SubIterators() []cgraph.IteratorShape { return nil }
+
+// checkEvery is how many quads a scan reads between looks at its context:
+// a scan of a hub stops soon after its query's deadline.
+const checkEvery = 1024
+
+// scanNext walks the index entries under prefix in key order; each entry is
+// a list of quad IDs (uvarints), each looked up in the log.
+type scanNext struct {
+	r              *boltReader
+	bucket, prefix []byte
+	t              *readTx
+	c              *bolt.Cursor
+	ids            []byte // the current entry's IDs not yet read
+	prim           *proto.Primitive
+	read           int
+	done           bool
+	err            error
+}
+
+func (it *scanNext) Next(ctx context.Context) bool {
+	it.prim = nil
+	if it.done || it.err != nil || !it.start() {
+		return false
+	}
+	for {
+		for len(it.ids) > 0 {
+			if it.read++; it.read%checkEvery == 0 && ctx.Err() != nil {
+				return it.fail(ctx.Err())
+			}
+			id, n := binary.Uvarint(it.ids)
+			if n <= 0 {
+				return it.fail(fmt.Errorf("bolt index %s: malformed quad ID list", it.bucket))
+			}
+			it.ids = it.ids[n:]
+			p, err := it.t.quad(id)
+			if err != nil {
+				return it.fail(err)
+			}
+			if p != nil && !p.Deleted {
+				it.prim = p
+				return true
+			}
+		}
+		k, v := it.c.Next()
+		if k == nil || !bytes.HasPrefix(k, it.prefix) {
+			it.done = true
+			it.Close()
+			return false
+		}
+		it.ids = v
+	}
+}
+
+// start opens the transaction and finds the first entry, once.
+func (it *scanNext) start() bool {
+	if it.t != nil {
+		return true
+	}
+	t, err := it.r.begin()
+	if err != nil {
+		return it.fail(err)
+	}
+	it.t = t
+	b := t.tx.Bucket(it.bucket)
+	if b == nil {
+		it.done = true
+		it.Close()
+		return false
+	}
+	it.c = b.Cursor()
+	k, v := it.c.Seek(it.prefix)
+	if k != nil && bytes.HasPrefix(k, it.prefix) {
+		it.ids = v
+	}
+	return true
+}
+
+func (it *scanNext) fail(err error) bool {
+	it.err = err
+	it.Close()
+	return false
+}
+
+func (it *scanNext) Close() error {
+	if it.t != nil {
+		it.t.close()
+		it.t, it.c, it.ids = nil, nil, nil
+		it.done = true
+	}
+	return it.err
+}
+
+func (it *scanNext) Result() cgraph.Ref {
+	if it.prim == nil {
+		return nil
+	}
+	return it.prim
+}
+
+func (it *scanNext) Err() error                       { return it.err }
+func (it *scanNext) TagResults(map[string]cgraph.Ref) {}
+func (it *scanNext) NextPath(context.Context) bool    { return false }
+func (it *scanNext) String() string                   { return fmt.Sprintf("BoltScanNext(%s)", it.bucket) }
+
+// scanContains checks a quad against the scan's fixed directions: the quad
+// is in the scan exactly when they match, with no read.
+type scanContains struct {
+	s    *scan
+	prim *proto.Primitive
+}
+
+func (it *scanContains) Contains(_ context.Context, v cgraph.Ref) bool {
+	it.prim = nil
+	p, ok := v.(*proto.Primitive)
+	if !ok {
+		return false
+	}
+	for i, id := range it.s.vals {
+		if p.GetDirection(it.s.ind.Dirs[i]) != id {
+			return false
+		}
+	}
+	it.prim = p
+	return true
+}
+
+func (it *scanContains) Result() cgraph.Ref {
+	if it.prim == nil {
+		return nil
+	}
+	return it.prim
+}
+
+func (it *scanContains) Err() error                       { return nil }
+func (it *scanContains) Close() error                     { return nil }
+func (it *scanContains) TagResults(map[string]cgraph.Ref) {}
+func (it *scanContains) NextPath(context.Context) bool    { return false }
+func (it *scanContains) String() string                   { return "BoltScanContains" }
+
+// countIndex counts the quad IDs under prefix in the index bucket, up to
+// limit: the scan's size, with no quad read.
+func (r *boltReader) countIndex(bucket, prefix []byte, limit int64) (int64, error) {
+	t, err := r.begin()
+	if err != nil {
+		return 0, err
+	}
+	defer t.close()
+	b := t.tx.Bucket(bucket)
+	if b == nil {
+		return 0, nil
+	}
+	var n int64
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < limit; k, v = c.Next() {
+		n += countIDs(v)
+	}
+	return n, nil
+}
