@@ -31,20 +31,34 @@ import (
 // reuses one), so cached values are never stale. A quad's log entry is
 // rewritten when the quad is deleted, so cached quads are keyed by a
 // generation that every write moves on (see writing).
+//
+// Lookups the other way, a value to its ID, go through Cayley's value index
+// (a hash in one of 65,536 nested buckets), which keeps only the last 2,000
+// IRIs, fewer than the labels a hub's quads carry: a query that names them
+// (LabelContext) paid a bucket lookup per label per step. A value's ID
+// changes if every quad using it is deleted and it is added again, so these
+// are kept by generation too.
 type boltReader struct {
 	db    *guardedKV
 	vals  *otter.Cache[uint64, quad.Value]
 	quads *otter.Cache[quadKey, *proto.Primitive]
-	gen   atomic.Uint64 // odd while a write is under way
+	refs  *otter.Cache[refKey, uint64] // 0: not in the store
+	gen   atomic.Uint64                // odd while a write is under way
 }
 
-type quadKey struct{ gen, id uint64 }
+type (
+	quadKey struct{ gen, id uint64 }
+	refKey  struct {
+		gen uint64
+		v   string // the value in N-Quads syntax
+	}
+)
 
 // Cache budgets, in approximate bytes. A million-quad store's quads fit in
 // the first; values are fewer but longer (names, quotes).
 const (
 	quadCacheBytes  = 192 << 20
-	valueCacheBytes = 64 << 20
+	valueCacheBytes = 64 << 20 // each way
 	// quadWeight is a cached quad's cost: the 88-byte primitive in its
 	// 96-byte size class, plus the cache's own entry.
 	quadWeight = 160
@@ -62,7 +76,27 @@ func newBoltReader(db *guardedKV) *boltReader {
 			MaximumWeight: quadCacheBytes,
 			Weigher:       func(quadKey, *proto.Primitive) uint32 { return quadWeight },
 		}),
+		refs: otter.Must(&otter.Options[refKey, uint64]{
+			MaximumWeight: valueCacheBytes,
+			Weigher:       func(k refKey, _ uint64) uint32 { return valueEntry + uint32(min(len(k.v), 1<<24)) },
+		}),
 	}
+}
+
+// ref returns the ID of v, or 0 if the store does not hold it; lookup
+// reads it from the store.
+func (r *boltReader) ref(v quad.Value, lookup func(quad.Value) uint64) uint64 {
+	gen := r.gen.Load()
+	if gen&1 == 1 {
+		return lookup(v)
+	}
+	k := refKey{gen, quad.StringOf(v)}
+	if id, ok := r.refs.GetIfPresent(k); ok {
+		return id
+	}
+	id := lookup(v)
+	r.refs.Set(k, id)
+	return id
 }
 
 func valueWeight(v quad.Value) uint32 {
@@ -217,7 +251,8 @@ func (s *scan) Lookup() cgraph.Index { return &scanContains{s: s} }
 
 func (s *scan) Stats(context.Context) (cgraph.IteratorCosts, error) {
 	n := s.qs.count(s.ind, s.vals)
-	return cgraph.IteratorCosts{ContainsCost: 1, NextCost: 2, Size: cgraph.Size{Size: n, Exact: n < maxCount}}, nil
+	// Not exact: an index keeps the IDs of deleted quads.
+	return cgraph.IteratorCosts{ContainsCost: 1, NextCost: 2, Size: cgraph.Size{Size: n}}, nil
 }
 
 func (s *scan) Optimize(context.Context) (cgraph.IteratorShape, bool) { return s, false }

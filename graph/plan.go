@@ -118,7 +118,21 @@ func (s *sizedStore) scan(ind kv.QuadIndex, vals []uint64) cgraph.Iterator {
 	return (&scan{qs: s, ind: ind, vals: vals}).legacy()
 }
 
-// Quad, NameOf and ValuesOf read through the Bolt reader's caches.
+// ValueOf, Quad, NameOf and ValuesOf read through the Bolt reader's caches.
+func (s *sizedStore) ValueOf(v quad.Value) cgraph.Ref {
+	if v == nil {
+		return nil
+	}
+	id := s.bolt.ref(v, func(v quad.Value) uint64 {
+		ref, _ := s.QuadStore.ValueOf(v).(kv.Int64Value)
+		return uint64(ref)
+	})
+	if id == 0 {
+		return nil
+	}
+	return kv.Int64Value(id)
+}
+
 func (s *sizedStore) Quad(r cgraph.Ref) quad.Quad {
 	p, ok := r.(*proto.Primitive)
 	if !ok {

@@ -116,23 +116,38 @@ func TestStore_BoltReadsSeeWrites(t *testing.T) {
 		quad.Make(quad.IRI("IRS"), quad.IRI("assists"), quad.IRI("ICE"), quad.IRI("src/002")),
 	}
 	newcomer := quad.Make(quad.IRI("FAA"), quad.IRI("assists"), quad.IRI("ICE"), nil)
+	// A node no other quad uses: removing the quad removes the node, and
+	// adding it again gives the node a new ID.
+	taskForce := []quad.Quad{quad.Make(quad.IRI("task-force"), quad.IRI("assists"), quad.IRI("ICE"), nil)}
+	assisted := func() []string {
+		return answers(t, s, path.StartPath(s.QuadStore(), quad.IRI("task-force")).Out(quad.IRI("assists")))
+	}
+	withoutIRS := without(before, "<IRS>")
 	steps := []struct {
-		name  string
-		write func() error
-		want  []string
+		name     string
+		write    func() error
+		helpers  []string
+		assisted []string // by <task-force>
 	}{
-		{"remove", func() error { return s.Remove(ctx, irs) }, without(before, "<IRS>")},
-		{"add back", func() error { return s.Add(ctx, irs) }, before},
-		{"add another", func() error { return s.Add(ctx, []quad.Quad{newcomer}) }, with(before, "<FAA>")},
-		{"remove again", func() error { return s.Remove(ctx, irs) }, with(without(before, "<IRS>"), "<FAA>")},
+		{"remove", func() error { return s.Remove(ctx, irs) }, withoutIRS, nil},
+		{"add back", func() error { return s.Add(ctx, irs) }, before, nil},
+		{"add another", func() error { return s.Add(ctx, []quad.Quad{newcomer}) }, with(before, "<FAA>"), nil},
+		{"remove again", func() error { return s.Remove(ctx, irs) }, with(withoutIRS, "<FAA>"), nil},
+		{"add a new node", func() error { return s.Add(ctx, taskForce) }, with(with(withoutIRS, "<FAA>"), "<task-force>"), []string{"<ICE>"}},
+		{"remove it", func() error { return s.Remove(ctx, taskForce) }, with(withoutIRS, "<FAA>"), nil},
+		{"add it again", func() error { return s.Add(ctx, taskForce) }, with(with(withoutIRS, "<FAA>"), "<task-force>"), []string{"<ICE>"}},
 	}
 	for _, st := range steps {
 		helpers() // read what is there, so that it is cached
+		assisted()
 		if err := st.write(); err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
-		if got := helpers(); !slices.Equal(got, st.want) {
-			t.Errorf("after %s: %q, want %q", st.name, got, st.want)
+		if got := helpers(); !slices.Equal(got, st.helpers) {
+			t.Errorf("after %s: helpers of ICE %q, want %q", st.name, got, st.helpers)
+		}
+		if got := assisted(); !slices.Equal(got, st.assisted) {
+			t.Errorf("after %s: <task-force> assists %q, want %q", st.name, got, st.assisted)
 		}
 	}
 }

@@ -1,0 +1,71 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cayleygraph/cayley/graph/kv"
+	"github.com/cayleygraph/quad"
+)
+
+// A scan stops soon after its query's context is done, even inside one
+// Next: here the hub's quads are all deleted but the last, so the first Next
+// would otherwise read through thousands of dead ones to reach it.
+func TestScan_StopsWhenContextDone(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	const n = 3 * checkEvery
+	var text strings.Builder
+	dead := make([]quad.Quad, 0, n-1)
+	for i := range n {
+		q := quad.Make(quad.IRI("hub"), quad.IRI("p"), quad.IRI(fmt.Sprintf("o%d", i)), nil)
+		fmt.Fprintln(&text, q.NQuad())
+		if i < n-1 {
+			dead = append(dead, q)
+		}
+	}
+	file := filepath.Join(dir, "hub.nq")
+	if err := os.WriteFile(file, []byte(text.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, Config{Backend: Bolt, Address: filepath.Join(dir, "g.bolt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ins, err := Inputs([]string{file}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Remove(ctx, dead); err != nil {
+		t.Fatal(err)
+	}
+	qs := s.QuadStore().(*sizedStore)
+	hub := uint64(qs.ValueOf(quad.IRI("hub")).(kv.Int64Value))
+	ind, _ := bestIndex(qs.indexes, func(d quad.Direction) bool { return d == quad.Subject })
+	sc := &scan{qs: qs, ind: ind, vals: []uint64{hub}}
+
+	live := sc.Iterate()
+	if !live.Next(ctx) || qs.Quad(live.Result()).Object != quad.IRI(fmt.Sprintf("o%d", n-1)) {
+		t.Fatalf("scan of the hub: want its one live quad first, got %v (err %v)", live.Result(), live.Err())
+	}
+	live.Close()
+
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	it := sc.Iterate()
+	defer it.Close()
+	if it.Next(done) {
+		t.Fatalf("Next with a done context read on to %v", qs.Quad(it.Result()))
+	}
+	if it.Err() != context.Canceled {
+		t.Errorf("Err() = %v, want context.Canceled", it.Err())
+	}
+}
