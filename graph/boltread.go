@@ -195,6 +195,11 @@ func (t *readTx) value(id uint64) (quad.Value, error) {
 		return nil, fmt.Errorf("decode value %d: %w", id, err)
 	}
 	t.r.vals.Set(id, v)
+	if t.cache {
+		// The other way too: a query often names next what it just read
+		// (the labels of a node's quads, then LabelContext over them).
+		t.r.refs.Set(refKey{t.gen, quad.StringOf(v)}, id)
+	}
 	return v, nil
 }
 
