@@ -24,8 +24,9 @@ import (
 // most of its time in Bolt's B+tree searches and protobuf decoding, two to
 // four times what the same query takes on Cayley's memstore. Here a scan
 // holds one transaction and the log bucket, and decoded quads and values go
-// into two bounded caches (otter: concurrent reads without a lock) shared
-// by every query on the store, so a busy agency's quads are decoded once.
+// into bounded caches (otter: concurrent reads without a lock; about 320 MB
+// at most, see the budgets below) shared by every query on the store, so a
+// busy agency's quads are decoded once.
 //
 // A value's ID names that value for the life of the file (Cayley never
 // reuses one), so cached values are never stale. A quad's log entry is
