@@ -3,8 +3,13 @@ package query_test
 import (
 	"context"
 	"maps"
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/agencygraph/agencygraph/graph"
+	"github.com/agencygraph/agencygraph/internal/query"
+	"github.com/agencygraph/agencygraph/quads"
 )
 
 // benchArgs are the arguments each saved query is timed with: the
@@ -26,29 +31,58 @@ var benchArgs = map[string]map[string]string{
 }
 
 // BenchmarkSaved times each saved query end to end (parameter lookup,
-// binding, the script, collecting rows) on the bundled dataset:
+// binding, the script, collecting rows) on the bundled dataset, in memory
+// and in a Bolt file (read through the store's caches, warm after the first
+// run):
 //
 //	go test ./internal/query -run '^$' -bench Saved -benchtime 20x
 func BenchmarkSaved(b *testing.B) {
-	r := bundled(b)
 	saved := mustSaved(b)
-	for _, name := range slices.Sorted(maps.Keys(saved)) {
-		q := saved[name]
-		args, ok := benchArgs[name]
-		if !ok {
-			b.Errorf("saved query %q has no benchmark arguments", name)
-			continue
-		}
-		b.Run(name, func(b *testing.B) {
-			rows := 0
-			for b.Loop() {
-				res, err := r.Run(context.Background(), q, args)
-				if err != nil {
-					b.Fatal(err)
-				}
-				rows = len(res.Rows)
-			}
-			b.ReportMetric(float64(rows), "rows")
-		})
+	stores := []struct {
+		name string
+		r    *query.Runner
+	}{
+		{"memory", bundled(b)},
+		{"bolt", &query.Runner{Store: bundledBolt(b)}},
 	}
+	for _, st := range stores {
+		for _, name := range slices.Sorted(maps.Keys(saved)) {
+			q := saved[name]
+			args, ok := benchArgs[name]
+			if !ok {
+				b.Errorf("saved query %q has no benchmark arguments", name)
+				continue
+			}
+			b.Run(st.name+"/"+name, func(b *testing.B) {
+				rows := 0
+				for b.Loop() {
+					res, err := st.r.Run(context.Background(), q, args)
+					if err != nil {
+						b.Fatal(err)
+					}
+					rows = len(res.Rows)
+				}
+				b.ReportMetric(float64(rows), "rows")
+			})
+		}
+	}
+}
+
+// bundledBolt returns a Bolt store in a temporary file holding the bundled
+// dataset.
+func bundledBolt(b *testing.B) *graph.Store {
+	ctx := context.Background()
+	s, err := graph.Open(ctx, graph.Config{Backend: graph.Bolt, Address: filepath.Join(b.TempDir(), "bundled.bolt")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	ins, err := graph.FSInputs(quads.FS)
+	if err == nil {
+		_, err = s.Load(ctx, ins, graph.LoadOptions{})
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
 }
