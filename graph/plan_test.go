@@ -161,3 +161,64 @@ func with(list []string, v string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Readers sharing a Bolt store's caches while another goroutine writes see,
+// once the writes stop, the store as the last write left it. (Run with
+// -race -gcflags=all=-d=checkptr=0: Bolt v1.3.1 trips checkptr.)
+func TestStore_BoltReadersDuringWrites(t *testing.T) {
+	ctx := context.Background()
+	s := openBolt(t, filepath.Join(t.TempDir(), "g.bolt"))
+	defer s.Close()
+	if _, err := load(t, s, "../quads"); err != nil {
+		t.Fatal(err)
+	}
+	helpers := func() ([]quad.Value, error) {
+		return path.StartPath(s.QuadStore(), quad.IRI("ICE")).In(quad.IRI("assists")).Iterate(ctx).AllValues(s.QuadStore())
+	}
+	toggled := []quad.Quad{quad.Make(quad.IRI("task-force"), quad.IRI("assists"), quad.IRI("ICE"), nil)}
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := helpers(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 50 {
+		write := s.Add
+		if i%2 == 1 {
+			write = s.Remove
+		}
+		if err := write(ctx, toggled); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := helpers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range got {
+		if v == quad.IRI("task-force") {
+			t.Fatalf("after the last write removed it, <task-force> still assists ICE: %v", got)
+		}
+	}
+	if len(got) == 0 {
+		t.Fatal("no helpers of ICE at all after the writes")
+	}
+}
