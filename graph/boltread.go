@@ -85,8 +85,8 @@ func newBoltReader(db *guardedKV) *boltReader {
 }
 
 // ref returns the ID of v, or 0 if the store does not hold it; lookup
-// reads it from the store.
-func (r *boltReader) ref(v quad.Value, lookup func(quad.Value) uint64) uint64 {
+// reads it from the store. With fill, an ID looked up is kept.
+func (r *boltReader) ref(v quad.Value, fill bool, lookup func(quad.Value) uint64) uint64 {
 	gen := r.gen.Load()
 	if gen&1 == 1 {
 		return lookup(v)
@@ -96,7 +96,9 @@ func (r *boltReader) ref(v quad.Value, lookup func(quad.Value) uint64) uint64 {
 		return id
 	}
 	id := lookup(v)
-	r.refs.Set(k, id)
+	if fill {
+		r.refs.Set(k, id)
+	}
 	return id
 }
 
@@ -127,9 +129,14 @@ type readTx struct {
 	done  func()
 	gen   uint64
 	cache bool // false while a write is under way
+	fill  bool // keep what is read (cache and the caller's wish)
 }
 
-func (r *boltReader) begin() (*readTx, error) {
+// begin opens a read transaction; with fill, what it reads is kept in the
+// caches. A reader that passes over much of the store once (an export)
+// reads without filling them, so that it neither holds hundreds of
+// megabytes nor evicts what queries use.
+func (r *boltReader) begin(fill bool) (*readTx, error) {
 	gen := r.gen.Load()
 	tx, done, err := r.db.begin()
 	if err != nil {
@@ -141,7 +148,8 @@ func (r *boltReader) begin() (*readTx, error) {
 		done()
 		return nil, fmt.Errorf("bolt store has no %q bucket: not a Cayley kv store", logBucket)
 	}
-	return &readTx{r: r, tx: tx, log: log, done: done, gen: gen, cache: gen&1 == 0}, nil
+	cache := gen&1 == 0
+	return &readTx{r: r, tx: tx, log: log, done: done, gen: gen, cache: cache, fill: cache && fill}, nil
 }
 
 func (t *readTx) close() {
@@ -173,7 +181,7 @@ func (t *readTx) quad(id uint64) (*proto.Primitive, error) {
 		}
 	}
 	p, err := t.entry(id)
-	if p != nil && t.cache {
+	if p != nil && t.fill {
 		t.r.quads.Set(k, p)
 	}
 	return p, err
@@ -195,8 +203,8 @@ func (t *readTx) value(id uint64) (quad.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode value %d: %w", id, err)
 	}
-	t.r.vals.Set(id, v)
-	if t.cache {
+	if t.fill {
+		t.r.vals.Set(id, v)
 		// The other way too: a query often names next what it just read
 		// (the labels of a node's quads, then LabelContext over them).
 		t.r.refs.Set(refKey{t.gen, quad.StringOf(v)}, id)
@@ -206,7 +214,7 @@ func (t *readTx) value(id uint64) (quad.Value, error) {
 
 // values returns the values of ids, reading those not cached in one
 // transaction.
-func (r *boltReader) values(ids []uint64) ([]quad.Value, error) {
+func (r *boltReader) values(ids []uint64, fill bool) ([]quad.Value, error) {
 	out := make([]quad.Value, len(ids))
 	var miss []int
 	for i, id := range ids {
@@ -222,7 +230,7 @@ func (r *boltReader) values(ids []uint64) ([]quad.Value, error) {
 	if len(miss) == 0 {
 		return out, nil
 	}
-	t, err := r.begin()
+	t, err := r.begin(fill)
 	if err != nil {
 		return out, err
 	}
@@ -250,7 +258,7 @@ func (s *scan) String() string { return fmt.Sprintf("BoltScan(%v)", s.ind) }
 
 func (s *scan) Iterate() cgraph.Scanner {
 	k := s.ind.Key(s.vals)
-	return &scanNext{r: s.qs.bolt, bucket: k[0], prefix: k[1]}
+	return &scanNext{r: s.qs.bolt, fill: s.qs.fill, bucket: k[0], prefix: k[1]}
 }
 
 func (s *scan) Lookup() cgraph.Index { return &scanContains{s: s} }
@@ -273,6 +281,7 @@ const checkEvery = 1024
 // a list of quad IDs (uvarints), each looked up in the log.
 type scanNext struct {
 	r              *boltReader
+	fill           bool
 	bucket, prefix []byte
 	t              *readTx
 	c              *bolt.Cursor
@@ -322,7 +331,7 @@ func (it *scanNext) start() bool {
 	if it.t != nil {
 		return true
 	}
-	t, err := it.r.begin()
+	t, err := it.r.begin(it.fill)
 	if err != nil {
 		return it.fail(err)
 	}
@@ -406,7 +415,7 @@ func (it *scanContains) String() string                   { return "BoltScanCont
 // countIndex counts the quad IDs under prefix in the index bucket, up to
 // limit: the scan's size, with no quad read.
 func (r *boltReader) countIndex(bucket, prefix []byte, limit int64) (int64, error) {
-	t, err := r.begin()
+	t, err := r.begin(false)
 	if err != nil {
 		return 0, err
 	}

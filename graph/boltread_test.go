@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
+	"github.com/cayleygraph/cayley/graph/path"
 	"github.com/cayleygraph/quad"
 )
 
@@ -67,5 +69,39 @@ func TestScan_StopsWhenContextDone(t *testing.T) {
 	}
 	if it.Err() != context.Canceled {
 		t.Errorf("Err() = %v, want context.Canceled", it.Err())
+	}
+}
+
+// A reader that passes over the store once (ScanQuadStore, for a streamed
+// export) reads without filling the caches; a query (QuadStore) fills them.
+func TestScanQuadStore_LeavesCachesEmpty(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Config{Backend: Bolt, Address: filepath.Join(t.TempDir(), "g.bolt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ins, err := Inputs([]string{"../quads"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cached := func() int {
+		return s.bolt.quads.EstimatedSize() + s.bolt.vals.EstimatedSize() + s.bolt.refs.EstimatedSize()
+	}
+	walk := func(qs cgraph.QuadStore) int {
+		vals, err := path.StartPath(qs, quad.IRI("ICE")).In().Out().Iterate(ctx).AllValues(qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(vals)
+	}
+	if n := walk(s.ScanQuadStore()); n == 0 || cached() != 0 {
+		t.Fatalf("after a scan reading %d values, %d entries cached; want some values and none cached", n, cached())
+	}
+	if walk(s.QuadStore()); cached() == 0 {
+		t.Fatal("a query through QuadStore cached nothing: the check above proves nothing")
 	}
 }

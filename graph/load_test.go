@@ -149,15 +149,7 @@ func TestStore_BoltLoadIsAtomic(t *testing.T) {
 	if _, err := load(t, s, "../testdata/load/good.nq"); err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	for i := 0; i < 90_000; i++ {
-		fmt.Fprintf(&b, "<n%d> <p> \"v%d\" <g> .\n", i, i)
-	}
-	b.WriteString("<n> <p> \"unterminated <g> .\n")
-	ins := []graph.Input{
-		graph.ReaderInput("more.nq", strings.NewReader("<x> <y> <z> .\n")),
-		graph.ReaderInput("big.nq", strings.NewReader(b.String())),
-	}
+	ins := failingInputs(90_000, "<n> <p> \"unterminated <g> .\n")
 	before := quadCount(t, s)
 	_, err := s.Load(context.Background(), ins, graph.LoadOptions{})
 	if err == nil || !strings.HasPrefix(err.Error(), "big.nq:90001:") {
@@ -165,6 +157,21 @@ func TestStore_BoltLoadIsAtomic(t *testing.T) {
 	}
 	if after := quadCount(t, s); after != before {
 		t.Errorf("quads before failed load %d, after %d", before, after)
+	}
+}
+
+// failingInputs is a good one-line input, then one of n good lines followed
+// by the bad line: a load that must fail at big.nq line n+1 and leave the
+// store as it was.
+func failingInputs(n int, bad string) []graph.Input {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "<n%d> <p> \"v%d\" <g> .\n", i, i)
+	}
+	b.WriteString(bad)
+	return []graph.Input{
+		graph.ReaderInput("more.nq", strings.NewReader("<x> <y> <z> .\n")),
+		graph.ReaderInput("big.nq", strings.NewReader(b.String())),
 	}
 }
 

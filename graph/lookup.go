@@ -65,7 +65,8 @@ type lookupCache struct {
 }
 
 // InvalidateLookup drops the store's entity index; the next lookup rebuilds
-// it. Load and Apply call it, since new quads may add names and aliases.
+// it. Load, Add and Remove call it, since written quads may change names
+// and aliases.
 func (s *Store) InvalidateLookup() {
 	s.lookup.mu.Lock()
 	s.lookup.ix = nil
@@ -80,7 +81,7 @@ func (s *Store) index(ctx context.Context) (*entityIndex, error) {
 	ix := s.lookup.ix
 	s.lookup.mu.Unlock()
 	ix.once.Do(func() {
-		ix.err = ix.build(ctx, s.qs)
+		ix.err = ix.build(ctx, s.ScanQuadStore())
 		ix.ready.Store(ix.err == nil)
 	})
 	if ix.err != nil {
@@ -523,15 +524,16 @@ func (s *Store) quickLookup(ctx context.Context, name string) (quad.IRI, bool) {
 	if s.describe(ctx, iri).entity {
 		return iri, true
 	}
-	ref := s.qs.ValueOf(quad.String(name))
+	qs := s.QuadStore()
+	ref := qs.ValueOf(quad.String(name))
 	if ref == nil {
 		return "", false
 	}
 	var found quad.IRI
-	it := s.qs.QuadIterator(quad.Object, ref)
+	it := qs.QuadIterator(quad.Object, ref)
 	defer it.Close()
 	for it.Next(ctx) {
-		q := s.qs.Quad(it.Result())
+		q := qs.Quad(it.Result())
 		sub, ok := q.Subject.(quad.IRI)
 		if !ok || q.Predicate != Name && q.Predicate != AltLabel || sub == found {
 			continue

@@ -11,11 +11,11 @@ import (
 // copyBatch is how many quads InMemory hands the memory store at a time.
 const copyBatch = 1 << 16
 
-// InMemory returns a new memory store holding a copy of every quad of s.
-// Cayley's planner walks multi-hop paths on a Bolt store hundreds of times
-// slower than on its memory store (BENCHMARKS.md); a long-running server
-// with memory to spare trades a copy at start-up for memory-store speed.
-// The copy does not follow later writes to s.
+// InMemory returns a new memory store holding a copy of every quad of s,
+// for `serve --preload`: Cayley's memstore instead of the Bolt file and its
+// caches, at the price of the copy's start-up time and memory. Since the
+// Bolt reader (boltread.go) it is rarely faster (BENCHMARKS.md). The copy
+// does not follow later writes to s.
 func (s *Store) InMemory(ctx context.Context) (*Store, error) {
 	m, err := Open(ctx, Config{Backend: Memory})
 	if err != nil {

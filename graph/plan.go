@@ -37,6 +37,7 @@ import (
 type sizedStore struct {
 	*kv.QuadStore
 	bolt    *boltReader
+	fill    bool           // keep what is read in bolt's caches
 	indexes []kv.QuadIndex // the store's, from indexes()
 	sizes   sync.Map       // scanKey → int64
 }
@@ -123,7 +124,7 @@ func (s *sizedStore) ValueOf(v quad.Value) cgraph.Ref {
 	if v == nil {
 		return nil
 	}
-	id := s.bolt.ref(v, func(v quad.Value) uint64 {
+	id := s.bolt.ref(v, s.fill, func(v quad.Value) uint64 {
 		ref, _ := s.QuadStore.ValueOf(v).(kv.Int64Value)
 		return uint64(ref)
 	})
@@ -138,7 +139,7 @@ func (s *sizedStore) Quad(r cgraph.Ref) quad.Quad {
 	if !ok {
 		return quad.Quad{}
 	}
-	v, err := s.bolt.values([]uint64{p.Subject, p.Predicate, p.Object, p.Label})
+	v, err := s.bolt.values([]uint64{p.Subject, p.Predicate, p.Object, p.Label}, s.fill)
 	if err != nil {
 		return quad.Quad{}
 	}
@@ -163,7 +164,7 @@ func (s *sizedStore) ValuesOf(ctx context.Context, refs []cgraph.Ref) ([]quad.Va
 			return s.QuadStore.ValuesOf(ctx, refs)
 		}
 	}
-	return s.bolt.values(ids)
+	return s.bolt.values(ids, s.fill)
 }
 
 // OptimizeShape turns a set of quads fixed in several directions (a
@@ -416,11 +417,11 @@ func (s sizedShape) Optimize(ctx context.Context) (cgraph.IteratorShape, bool) {
 // predicate; elsewhere, one pass over the subject's quads. A hub like ICE
 // is the subject of thousands of quads, and an entity lookup wants three.
 func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.Value, fn func(quad.Quad)) error {
-	ref := s.qs.ValueOf(sub)
+	qs := s.QuadStore()
+	ref := qs.ValueOf(sub)
 	if ref == nil {
 		return nil
 	}
-	qs := s.QuadStore()
 	each := func(it cgraph.Iterator, want func(quad.Quad) bool) error {
 		defer it.Close()
 		for it.Next(ctx) {
@@ -436,7 +437,7 @@ func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.V
 		return each(qs.QuadIterator(quad.Subject, ref), func(q quad.Quad) bool { return slices.Contains(preds, q.Predicate) })
 	}
 	for _, p := range preds {
-		pref, ok := s.qs.ValueOf(p).(kv.Int64Value)
+		pref, ok := qs.ValueOf(p).(kv.Int64Value)
 		if !ok {
 			continue
 		}

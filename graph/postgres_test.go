@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -83,15 +82,7 @@ func TestPostgres_LoadIsAtomic(t *testing.T) {
 	if _, err := load(t, s, "../testdata/load/good.nq"); err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	for i := 0; i < 20_000; i++ {
-		fmt.Fprintf(&b, "<n%d> <p> \"v%d\" <g> .\n", i, i)
-	}
-	b.WriteString("<n> <p> <o> \"g\" .\n")
-	ins := []graph.Input{
-		graph.ReaderInput("more.nq", strings.NewReader("<x> <y> <z> .\n")),
-		graph.ReaderInput("big.nq", strings.NewReader(b.String())),
-	}
+	ins := failingInputs(20_000, "<n> <p> <o> \"g\" .\n")
 	before := quadCount(t, s)
 	_, err := s.Load(context.Background(), ins, graph.LoadOptions{})
 	if graph.Code(err) != graph.EINVALID || !strings.HasPrefix(err.Error(), "big.nq:20001:13: ") {

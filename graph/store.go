@@ -208,10 +208,18 @@ func (s *Store) Close() error { return s.qs.Close() }
 // Config returns what the store was opened with.
 func (s *Store) Config() Config { return s.cfg }
 
-// QuadStore returns the underlying Cayley store, for the query runner.
-func (s *Store) QuadStore() cgraph.QuadStore {
+// QuadStore returns the underlying Cayley store, for the query runner. On
+// Bolt it reads through the store's caches and keeps what it reads there.
+func (s *Store) QuadStore() cgraph.QuadStore { return s.quadStore(true) }
+
+// ScanQuadStore is QuadStore for a reader that passes over much of the
+// store once (a streamed export): it uses the caches but does not fill
+// them, so its memory stays flat whatever the store's size.
+func (s *Store) ScanQuadStore() cgraph.QuadStore { return s.quadStore(false) }
+
+func (s *Store) quadStore(fill bool) cgraph.QuadStore {
 	if kqs, ok := s.qs.(*kv.QuadStore); ok && s.bolt != nil {
-		return &sizedStore{QuadStore: kqs, bolt: s.bolt, indexes: s.indexes}
+		return &sizedStore{QuadStore: kqs, bolt: s.bolt, fill: fill, indexes: s.indexes}
 	}
 	return s.qs
 }

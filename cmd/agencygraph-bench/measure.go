@@ -108,13 +108,6 @@ func lastLine(s string) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-func tail(s string) string {
-	if len(s) > 2000 {
-		return "…" + s[len(s)-2000:]
-	}
-	return s
-}
-
 // timeRuns runs a command n times, each after prepare, and returns the run
 // with the median wall time and the largest peak RSS of all.
 func timeRuns(ctx context.Context, n int, prepare func() error, name string, args ...string) (proc, error) {
@@ -389,36 +382,21 @@ func measureServer(ctx context.Context, cfg config, ds dataset, saved []savedQue
 		return sl, err
 	}
 	name, args := command(addr)
-	cmd := exec.CommandContext(ctx, name, args...)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	d, err := startDaemon(ctx, "", name, args...)
+	if err != nil {
 		return sl, err
 	}
-	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	}()
+	defer d.stop(nil)
 	url := "http://" + addr + "/api/v1/query/gizmo"
 	client := &http.Client{Timeout: 5 * time.Minute}
-	for {
-		if _, err := ask(client, url, `g.V().Limit(1).All()`); err == nil {
-			break
-		}
-		if time.Since(start) > 5*time.Minute {
-			return sl, fmt.Errorf("no answer after %v:\n%s", time.Since(start), tail(logs.String()))
-		}
-		time.Sleep(20 * time.Millisecond)
+	ready := func() error {
+		_, err := ask(client, url, `g.V().Limit(1).All()`)
+		return err
 	}
-	sl.loadedIn = time.Since(start)
+	if err := d.waitReady(ready, 5*time.Minute); err != nil {
+		return sl, err
+	}
+	sl.loadedIn = time.Since(d.start)
 	budget := cfg.slowBudget
 	if sl.answers3, sl.three, err = latency(ask, client, url, ds.queries.threeHop, cfg.requests, budget); err != nil {
 		return sl, err
@@ -430,7 +408,7 @@ func measureServer(ctx context.Context, cfg config, ds dataset, saved []savedQue
 	for _, sq := range saved {
 		sl.saved = append(sl.saved, measureSaved(cfg, client, "http://"+addr+"/api/v1/saved/"+sq.http))
 	}
-	sl.rss = peakRSS(cmd.Process.Pid)
+	sl.rss = peakRSS(d.cmd.Process.Pid)
 	return sl, nil
 }
 

@@ -42,7 +42,7 @@ type streamer struct {
 const cacheSize = 1 << 15
 
 func newStreamer(s *graph.Store, evidence bool) *streamer {
-	qs := s.QuadStore()
+	qs := s.ScanQuadStore()
 	return &streamer{store: s, qs: qs, evidence: evidence,
 		entity: map[any]bool{}, labels: map[quad.IRI][]quad.Quad{}, names: map[any]quad.Value{},
 		subjectRef: qs.ValueOf(graph.Subject)}

@@ -3,12 +3,10 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -49,23 +47,11 @@ func TestServer_Postgres(t *testing.T) {
 
 	get := func(ts *httptest.Server, method, path, body string) string {
 		t.Helper()
-		req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
+		r := (&testServer{Server: ts}).do(t, method, path, body)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s %s: %d\n%s", method, path, r.status, r.body)
 		}
-		resp, err := ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s %s: %s\n%s", method, path, resp.Status, b)
-		}
-		return string(b)
+		return r.body
 	}
 	requests := []struct{ method, path, body, field string }{
 		{"GET", "/api/v1/saved/helpers?agency=ICE", "", "rows"},
