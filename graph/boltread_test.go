@@ -105,3 +105,39 @@ func TestScanQuadStore_LeavesCachesEmpty(t *testing.T) {
 		t.Fatal("a query through QuadStore cached nothing: the check above proves nothing")
 	}
 }
+
+// Asked whether a node has a value (Has, an In or Out from known nodes), a
+// Bolt store reads only the node's quads with that predicate, not all of
+// them: an assertion has ten or more, and a saved query checks thousands.
+func TestStore_BoltChecksReadOnlyTheirPredicate(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Config{Backend: Bolt, Address: filepath.Join(t.TempDir(), "g.bolt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ins, err := Inputs([]string{"../quads"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	qs := s.QuadStore()
+	heads, err := path.StartPath(qs, quad.IRI("ICE")).In(Object).Has(Predicate, HeadOf).Iterate(ctx).AllValues(qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(heads) == 0 {
+		t.Fatal("no assertion of ICE's heads: the check below proves nothing")
+	}
+	read := map[string]int{}
+	for _, p := range s.bolt.quads.All() {
+		read[quad.StringOf(qs.NameOf(kv.Int64Value(p.Predicate)))]++
+	}
+	for pred, n := range read {
+		if pred != quad.StringOf(Object) && pred != quad.StringOf(Predicate) {
+			t.Errorf("read %d quads with predicate %s; want only rdf:object and rdf:predicate quads", n, pred)
+		}
+	}
+}

@@ -216,7 +216,15 @@ func (s *sizedStore) optimizeFixed(qa shape.QuadsAction) (shape.Shape, bool) {
 	if len(rest) > 0 {
 		quads = shape.Intersect{quads, rest}
 	}
-	return shape.NodesFrom{Dir: qa.Result, Quads: quads}, true
+	fixed := make(map[quad.Direction]uint64, len(qa.Filter))
+	for d, v := range qa.Filter {
+		id, ok := v.(kv.Int64Value)
+		if !ok {
+			return sh, false
+		}
+		fixed[d] = uint64(id)
+	}
+	return fixedNodes{dir: qa.Result, quads: quads, fixed: fixed, qs: s}, true
 }
 
 // optimizeLinks plans a hop with a predicate from a set of nodes (In or
@@ -285,35 +293,80 @@ type predicateLinks struct {
 // through the predicate, joined with the predicate's quads: the join is
 // what checks the predicate when the planner asks whether a quad belongs.
 func (l predicateLinks) BuildIterator(qs cgraph.QuadStore) cgraph.Iterator {
-	links := iterator.NewLinksTo(predicateIndexer{l}, l.nodes.BuildIterator(qs), l.dir)
+	through := fixedIndexer{qs: l.qs, fixed: map[quad.Direction]uint64{quad.Predicate: uint64(l.pred)}}
+	links := iterator.NewLinksTo(through, l.nodes.BuildIterator(qs), l.dir)
 	return iterator.NewAnd(links, l.qs.QuadIterator(quad.Predicate, l.pred))
 }
 
 func (l predicateLinks) Optimize(shape.Optimizer) (shape.Shape, bool) { return l, false }
 
-// predicateIndexer is the store seen through one predicate: a node's quads
-// in the link's direction are only those with the predicate.
-type predicateIndexer struct{ predicateLinks }
-
-func (p predicateIndexer) Quad(r cgraph.Ref) quad.Quad { return p.qs.Quad(r) }
-
-func (p predicateIndexer) QuadDirection(r cgraph.Ref, d quad.Direction) cgraph.Ref {
-	return p.qs.QuadDirection(r, d)
+// fixedIndexer is the store seen through some fixed values: a node's quads
+// in a direction are only those that also hold the fixed values, read from
+// the index whose key starts with the most of them. Cayley's LinksTo and
+// HasA read all of a node's quads in their direction and check each
+// against the rest of the query; on a hub, or on an assertion checked for
+// one predicate among its ten, most of those reads are wasted. Whoever
+// uses it still checks every quad it is given.
+type fixedIndexer struct {
+	qs    *sizedStore
+	fixed map[quad.Direction]uint64
 }
 
-func (p predicateIndexer) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.Iterator {
+func (f fixedIndexer) Quad(r cgraph.Ref) quad.Quad { return f.qs.Quad(r) }
+
+func (f fixedIndexer) QuadDirection(r cgraph.Ref, d quad.Direction) cgraph.Ref {
+	return f.qs.QuadDirection(r, d)
+}
+
+func (f fixedIndexer) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.Iterator {
 	id, ok := v.(kv.Int64Value)
-	if d != p.dir || !ok {
-		return p.qs.QuadIterator(d, v)
+	if _, isFixed := f.fixed[d]; !ok || isFixed {
+		return f.qs.QuadIterator(d, v)
 	}
-	return p.qs.scan(p.ind, []uint64{uint64(id), uint64(p.pred)})
+	value := func(x quad.Direction) (uint64, bool) {
+		if x == d {
+			return uint64(id), true
+		}
+		n, ok := f.fixed[x]
+		return n, ok
+	}
+	ind, n := bestIndex(f.qs.indexes, func(x quad.Direction) bool { _, ok := value(x); return ok })
+	if n < 2 || !slices.Contains(ind.Dirs[:n], d) {
+		// No index narrows d's quads by a fixed value.
+		return f.qs.QuadIterator(d, v)
+	}
+	vals := make([]uint64, n)
+	for i, x := range ind.Dirs[:n] {
+		vals[i], _ = value(x)
+	}
+	return f.qs.scan(ind, vals)
 }
 
-func (p predicateIndexer) QuadIteratorSize(ctx context.Context, d quad.Direction, v cgraph.Ref) (cgraph.Size, error) {
-	it := p.QuadIterator(d, v)
+func (f fixedIndexer) QuadIteratorSize(ctx context.Context, d quad.Direction, v cgraph.Ref) (cgraph.Size, error) {
+	it := f.QuadIterator(d, v)
 	defer it.Close()
 	n, exact := it.Size()
 	return cgraph.Size{Size: n, Exact: exact}, nil
+}
+
+// fixedNodes is the nodes in dir of quads that hold fixed values: Cayley's
+// HasA, which asked whether a node belongs reads only the node's quads with
+// those values (see fixedIndexer).
+type fixedNodes struct {
+	dir   quad.Direction
+	quads shape.Shape
+	fixed map[quad.Direction]uint64
+	qs    *sizedStore
+}
+
+func (s fixedNodes) BuildIterator(qs cgraph.QuadStore) cgraph.Iterator {
+	return iterator.NewHasA(fixedIndexer{qs: s.qs, fixed: s.fixed}, s.quads.BuildIterator(qs), s.dir)
+}
+
+func (s fixedNodes) Optimize(r shape.Optimizer) (shape.Shape, bool) {
+	var opt bool
+	s.quads, opt = s.quads.Optimize(r)
+	return s, opt
 }
 
 // indexScan is a kv index scan the Bolt reader reads.

@@ -35,6 +35,12 @@ func TestStore_BoltPathsMatchMemory(t *testing.T) {
 		"two levels of sub-units, named": func(p *path.Path) *path.Path {
 			return p.Out(graph.SubOrganizationOf).In(graph.SubOrganizationOf).In(graph.SubOrganizationOf).Out(graph.Name)
 		},
+		"sources of assertions that someone assists ICE": func(p *path.Path) *path.Path {
+			return p.In(graph.Object).Has(graph.Predicate, quad.IRI("assists")).Out(graph.WasDerivedFrom)
+		},
+		"assertions one graph states that someone details staff to ICE": func(p *path.Path) *path.Path {
+			return p.LabelContext(quad.IRI("src/000")).In(graph.Object).Has(graph.Predicate, quad.IRI("detailsStaffTo"))
+		},
 		"quotes of assertions whose object is ICE": func(p *path.Path) *path.Path {
 			return p.In(graph.Object).Out(graph.Quote)
 		},
