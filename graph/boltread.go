@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -23,10 +24,11 @@ import (
 // of its own: a saved query that reads a few thousand assertions spends
 // most of its time in Bolt's B+tree searches and protobuf decoding, two to
 // four times what the same query takes on Cayley's memstore. Here a scan
-// holds one transaction and the log bucket, and decoded quads and values go
-// into bounded caches (otter: concurrent reads without a lock; about 320 MB
-// at most, see the budgets below) shared by every query on the store, so a
-// busy agency's quads are decoded once.
+// reads a batch of quads per transaction (and holds none between batches:
+// see scanNext), and decoded quads and values go into bounded caches
+// (otter: concurrent reads without a lock; about 320 MB at most, see the
+// budgets below) shared by every query on the store, so a busy agency's
+// quads are decoded once.
 //
 // A value's ID names that value for the life of the file (Cayley never
 // reuses one), so cached values are never stale. A quad's log entry is
@@ -273,95 +275,124 @@ func (s *scan) Optimize(context.Context) (cgraph.IteratorShape, bool) { return s
 
 func (s *scan) SubIterators() []cgraph.IteratorShape { return nil }
 
-// checkEvery is how many quads a scan reads between looks at its context:
-// a scan of a hub stops soon after its query's deadline.
-const checkEvery = 1024
+// Batch bounds for a scan: its first read takes one quad (a check that a
+// node has a link wants no more), and each next one twice as many as the
+// last, up to maxBatch.
+const maxBatch = 256
 
 // scanNext walks the index entries under prefix in key order; each entry is
 // a list of quad IDs (uvarints), each looked up in the log.
+//
+// It reads in batches, each in a transaction of its own that is closed
+// before Next returns. A read transaction held between calls would deadlock
+// the process as soon as a write had to grow the file while the query
+// opened another one: Bolt's writer waits for every reader to finish before
+// it remaps the file, and new readers wait for the writer. Between batches
+// the scan keeps its place by key and by how many of the entry's IDs it has
+// read: Cayley only ever appends to an index entry (a deleted quad keeps
+// its ID there), so the place stays good across writes.
 type scanNext struct {
 	r              *boltReader
 	fill           bool
 	bucket, prefix []byte
-	t              *readTx
-	c              *bolt.Cursor
-	ids            []byte // the current entry's IDs not yet read
+	key            []byte // the entry being read; nil before the first
+	off            int    // how many of its IDs have been read
+	batch          int    // quads the next batch reads
+	buf            []*proto.Primitive
 	prim           *proto.Primitive
-	read           int
 	done           bool
 	err            error
 }
 
 func (it *scanNext) Next(ctx context.Context) bool {
 	it.prim = nil
-	if it.done || it.err != nil || !it.start() {
-		return false
-	}
-	for {
-		for len(it.ids) > 0 {
-			if it.read++; it.read%checkEvery == 0 && ctx.Err() != nil {
-				return it.fail(ctx.Err())
-			}
-			id, n := binary.Uvarint(it.ids)
-			if n <= 0 {
-				return it.fail(fmt.Errorf("bolt index %s: malformed quad ID list", it.bucket))
-			}
-			it.ids = it.ids[n:]
-			p, err := it.t.quad(id)
-			if err != nil {
-				return it.fail(err)
-			}
-			if p != nil && !p.Deleted {
-				it.prim = p
-				return true
-			}
-		}
-		k, v := it.c.Next()
-		if k == nil || !bytes.HasPrefix(k, it.prefix) {
-			it.done = true
-			it.Close()
+	for len(it.buf) == 0 {
+		if it.done || it.err != nil {
 			return false
 		}
-		it.ids = v
+		if err := ctx.Err(); err != nil {
+			return it.fail(err)
+		}
+		if err := it.readBatch(); err != nil {
+			return it.fail(err)
+		}
 	}
+	it.prim, it.buf = it.buf[0], it.buf[1:]
+	return true
 }
 
-// start opens the transaction and finds the first entry, once.
-func (it *scanNext) start() bool {
-	if it.t != nil {
-		return true
-	}
+// readBatch reads the scan's next IDs, up to its batch size, keeping the
+// live quads in buf.
+func (it *scanNext) readBatch() error {
 	t, err := it.r.begin(it.fill)
 	if err != nil {
-		return it.fail(err)
+		return err
 	}
-	it.t = t
+	defer t.close()
 	b := t.tx.Bucket(it.bucket)
 	if b == nil {
 		it.done = true
-		it.Close()
-		return false
+		return nil
 	}
-	it.c = b.Cursor()
-	k, v := it.c.Seek(it.prefix)
-	if k != nil && bytes.HasPrefix(k, it.prefix) {
-		it.ids = v
+	it.batch = min(max(2*it.batch, 1), maxBatch)
+	c := b.Cursor()
+	from := it.prefix
+	if it.key != nil {
+		from = it.key
 	}
-	return true
+	k, ids := c.Seek(from)
+	for read := 0; read < it.batch; {
+		if k == nil || !bytes.HasPrefix(k, it.prefix) {
+			it.done = true
+			return nil
+		}
+		if !bytes.Equal(k, it.key) {
+			it.key, it.off = bytes.Clone(k), 0
+		}
+		if ids, err = skipIDs(ids, it.off); err != nil {
+			return fmt.Errorf("bolt index %s: %w", it.bucket, err)
+		}
+		for ; len(ids) > 0 && read < it.batch; read++ {
+			id, n := binary.Uvarint(ids)
+			if n <= 0 {
+				return fmt.Errorf("bolt index %s: malformed quad ID list", it.bucket)
+			}
+			ids, it.off = ids[n:], it.off+1
+			p, err := t.quad(id)
+			if err != nil {
+				return err
+			}
+			if p != nil && !p.Deleted {
+				it.buf = append(it.buf, p)
+			}
+		}
+		if len(ids) == 0 {
+			k, ids = c.Next()
+		}
+	}
+	return nil
+}
+
+// skipIDs returns ids past the first n.
+func skipIDs(ids []byte, n int) ([]byte, error) {
+	for range n {
+		_, w := binary.Uvarint(ids)
+		if w <= 0 {
+			return nil, errors.New("malformed quad ID list")
+		}
+		ids = ids[w:]
+	}
+	return ids, nil
 }
 
 func (it *scanNext) fail(err error) bool {
 	it.err = err
-	it.Close()
+	it.buf = nil
 	return false
 }
 
 func (it *scanNext) Close() error {
-	if it.t != nil {
-		it.t.close()
-		it.t, it.c, it.ids = nil, nil, nil
-		it.done = true
-	}
+	it.done, it.buf = true, nil
 	return it.err
 }
 

@@ -16,11 +16,11 @@ import (
 
 // A scan stops soon after its query's context is done, even inside one
 // Next: here the hub's quads are all deleted but the last, so the first Next
-// would otherwise read through thousands of dead ones to reach it.
+// would otherwise read through several batches of dead ones to reach it.
 func TestScan_StopsWhenContextDone(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	const n = 3 * checkEvery
+	const n = 3 * maxBatch
 	var text strings.Builder
 	dead := make([]quad.Quad, 0, n-1)
 	for i := range n {

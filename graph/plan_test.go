@@ -2,9 +2,12 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/cayleygraph/cayley/graph/path"
 	"github.com/cayleygraph/quad"
@@ -227,4 +230,87 @@ func TestStore_BoltReadersDuringWrites(t *testing.T) {
 	if len(got) == 0 {
 		t.Fatal("no helpers of ICE at all after the writes")
 	}
+}
+
+// Queries keep running while a write grows the Bolt file. Bolt's writer
+// remaps the file once every reader has finished, and readers that begin
+// meanwhile wait for it: a query that held one read transaction while it
+// opened another (a scan, then the names of what it found) hung the
+// process for good the first time that happened.
+func TestStore_BoltQueriesDuringGrowingWrites(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "g.bolt")
+	s := openBolt(t, file)
+	if _, err := load(t, s, "../quads"); err != nil {
+		t.Fatal(err)
+	}
+	sources := func() error {
+		qs := s.QuadStore()
+		p := path.StartPath(qs, quad.IRI("ICE")).In(graph.Object).Has(graph.Predicate, quad.IRI("assists")).Out(graph.WasDerivedFrom).Out()
+		_, err := p.Iterate(ctx).AllValues(qs)
+		return err
+	}
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				if err := sources(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	// The file doubles at least once: Bolt's mapping, a power of two at
+	// least the file's size, is outgrown on the way.
+	start := fileSize(t, file)
+	written := make(chan error, 1)
+	go func() {
+		for i := 0; fileSize(t, file) < 2*start; i++ {
+			batch := make([]quad.Quad, 500)
+			for j := range batch {
+				batch[j] = quad.Make(quad.IRI(fmt.Sprintf("office/%d-%d", i, j)), quad.IRI("assists"), quad.IRI("ICE"), quad.IRI(fmt.Sprintf("src/g%d", j)))
+			}
+			if err := s.Add(ctx, batch); err != nil {
+				written <- err
+				return
+			}
+		}
+		written <- nil
+	}()
+	select {
+	case err := <-written:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		// Readers and writer are stuck on each other; closing the store
+		// would wait for them too.
+		t.Fatal("the writer did not finish within 30 s: readers and writer deadlocked")
+	}
+	close(stop)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fileSize(t *testing.T, name string) int64 {
+	fi, err := os.Stat(name)
+	if err != nil {
+		t.Error(err)
+		return 1 << 62
+	}
+	return fi.Size()
 }
