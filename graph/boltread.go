@@ -335,22 +335,22 @@ func (it *scanNext) readBatch() error {
 		return nil
 	}
 	it.batch = min(max(2*it.batch, 1), maxBatch)
+	it.buf = it.buf[:0]
 	c := b.Cursor()
 	from := it.prefix
 	if it.key != nil {
 		from = it.key
 	}
 	k, ids := c.Seek(from)
+	if !bytes.Equal(k, it.key) {
+		it.off = 0
+	} else if ids, err = skipIDs(ids, it.off); err != nil {
+		return fmt.Errorf("bolt index %s: %w", it.bucket, err)
+	}
 	for read := 0; read < it.batch; {
 		if k == nil || !bytes.HasPrefix(k, it.prefix) {
 			it.done = true
 			return nil
-		}
-		if !bytes.Equal(k, it.key) {
-			it.key, it.off = bytes.Clone(k), 0
-		}
-		if ids, err = skipIDs(ids, it.off); err != nil {
-			return fmt.Errorf("bolt index %s: %w", it.bucket, err)
 		}
 		for ; len(ids) > 0 && read < it.batch; read++ {
 			id, n := binary.Uvarint(ids)
@@ -368,7 +368,14 @@ func (it *scanNext) readBatch() error {
 		}
 		if len(ids) == 0 {
 			k, ids = c.Next()
+			it.off = 0
 		}
+	}
+	// The place to go on from, copied out of the transaction's memory.
+	if k == nil || !bytes.HasPrefix(k, it.prefix) {
+		it.done = true
+	} else {
+		it.key = append(it.key[:0], k...)
 	}
 	return nil
 }
