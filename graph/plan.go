@@ -218,11 +218,9 @@ func (s *sizedStore) optimizeFixed(qa shape.QuadsAction) (shape.Shape, bool) {
 	}
 	fixed := make(map[quad.Direction]uint64, len(qa.Filter))
 	for d, v := range qa.Filter {
-		id, ok := v.(kv.Int64Value)
-		if !ok {
-			return sh, false
+		if id, ok := v.(kv.Int64Value); ok {
+			fixed[d] = uint64(id)
 		}
-		fixed[d] = uint64(id)
 	}
 	return fixedNodes{dir: qa.Result, quads: quads, fixed: fixed, qs: s}, true
 }
@@ -237,7 +235,6 @@ func (s *sizedStore) optimizeFixed(qa shape.QuadsAction) (shape.Shape, bool) {
 func (s *sizedStore) optimizeLinks(q shape.Quads) (shape.Shape, bool) {
 	pi, ni := -1, -1
 	var pred kv.Int64Value
-	var ind kv.QuadIndex
 	for i, f := range q {
 		if v, ok := shape.One(f.Values); ok {
 			if id, isID := v.(kv.Int64Value); isID && f.Dir == quad.Predicate {
@@ -250,7 +247,7 @@ func (s *sizedStore) optimizeLinks(q shape.Quads) (shape.Shape, bool) {
 		}
 		for _, x := range s.indexes {
 			if len(x.Dirs) >= 2 && x.Dirs[0] == f.Dir && x.Dirs[1] == quad.Predicate {
-				ni, ind = i, x
+				ni = i
 				break
 			}
 		}
@@ -258,7 +255,7 @@ func (s *sizedStore) optimizeLinks(q shape.Quads) (shape.Shape, bool) {
 	if pi < 0 || ni < 0 {
 		return q, false
 	}
-	links := predicateLinks{qs: s, dir: q[ni].Dir, pred: pred, ind: ind, nodes: q[ni].Values}
+	links := predicateLinks{qs: s, dir: q[ni].Dir, pred: pred, nodes: q[ni].Values}
 	var rest shape.Quads
 	for i, f := range q {
 		if i != pi && i != ni {
@@ -285,7 +282,6 @@ type predicateLinks struct {
 	qs    *sizedStore
 	dir   quad.Direction
 	pred  kv.Int64Value
-	ind   kv.QuadIndex // its key starts with dir, then the predicate
 	nodes shape.Shape
 }
 
@@ -349,9 +345,10 @@ func (f fixedIndexer) QuadIteratorSize(ctx context.Context, d quad.Direction, v 
 	return cgraph.Size{Size: n, Exact: exact}, nil
 }
 
-// fixedNodes is the nodes in dir of quads that hold fixed values: Cayley's
-// HasA, which asked whether a node belongs reads only the node's quads with
-// those values (see fixedIndexer).
+// fixedNodes is the nodes in dir of quads that hold fixed values, as
+// Cayley's HasA over the store seen through those values: asked whether a
+// node belongs, it reads only the node's quads that hold them (see
+// fixedIndexer).
 type fixedNodes struct {
 	dir   quad.Direction
 	quads shape.Shape
