@@ -353,11 +353,11 @@ func (it *scanNext) readBatch() error {
 			return nil
 		}
 		for ; len(ids) > 0 && read < it.batch; read++ {
-			id, n := binary.Uvarint(ids)
-			if n <= 0 {
-				return fmt.Errorf("bolt index %s: malformed quad ID list", it.bucket)
+			var id uint64
+			if id, ids, err = nextID(ids); err != nil {
+				return fmt.Errorf("bolt index %s: %w", it.bucket, err)
 			}
-			ids, it.off = ids[n:], it.off+1
+			it.off++
 			p, err := t.quad(id)
 			if err != nil {
 				return err
@@ -380,14 +380,21 @@ func (it *scanNext) readBatch() error {
 	return nil
 }
 
+// nextID splits the first quad ID off an index entry's list.
+func nextID(ids []byte) (uint64, []byte, error) {
+	id, n := binary.Uvarint(ids)
+	if n <= 0 {
+		return 0, nil, errors.New("malformed quad ID list")
+	}
+	return id, ids[n:], nil
+}
+
 // skipIDs returns ids past the first n.
-func skipIDs(ids []byte, n int) ([]byte, error) {
+func skipIDs(ids []byte, n int) (_ []byte, err error) {
 	for range n {
-		_, w := binary.Uvarint(ids)
-		if w <= 0 {
-			return nil, errors.New("malformed quad ID list")
+		if _, ids, err = nextID(ids); err != nil {
+			return nil, err
 		}
-		ids = ids[w:]
 	}
 	return ids, nil
 }

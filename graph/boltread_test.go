@@ -34,18 +34,8 @@ func TestScan_StopsWhenContextDone(t *testing.T) {
 	if err := os.WriteFile(file, []byte(text.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(ctx, Config{Backend: Bolt, Address: filepath.Join(dir, "g.bolt")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadedBolt(t, file)
 	defer s.Close()
-	ins, err := Inputs([]string{file}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	if err := s.Remove(ctx, dead); err != nil {
 		t.Fatal(err)
 	}
@@ -76,18 +66,8 @@ func TestScan_StopsWhenContextDone(t *testing.T) {
 // export) reads without filling the caches; a query (QuadStore) fills them.
 func TestScanQuadStore_LeavesCachesEmpty(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, Config{Backend: Bolt, Address: filepath.Join(t.TempDir(), "g.bolt")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadedBolt(t, "../quads")
 	defer s.Close()
-	ins, err := Inputs([]string{"../quads"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	cached := func() int {
 		return s.bolt.quads.EstimatedSize() + s.bolt.vals.EstimatedSize() + s.bolt.refs.EstimatedSize()
 	}
@@ -111,18 +91,8 @@ func TestScanQuadStore_LeavesCachesEmpty(t *testing.T) {
 // them: an assertion has ten or more, and a saved query checks thousands.
 func TestStore_BoltChecksReadOnlyTheirPredicate(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, Config{Backend: Bolt, Address: filepath.Join(t.TempDir(), "g.bolt")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadedBolt(t, "../quads")
 	defer s.Close()
-	ins, err := Inputs([]string{"../quads"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	qs := s.QuadStore()
 	heads, err := path.StartPath(qs, quad.IRI("ICE")).In(Object).Has(Predicate, HeadOf).Iterate(ctx).AllValues(qs)
 	if err != nil {
@@ -140,4 +110,24 @@ func TestStore_BoltChecksReadOnlyTheirPredicate(t *testing.T) {
 			t.Errorf("read %d quads with predicate %s; want only rdf:object and rdf:predicate quads", n, pred)
 		}
 	}
+}
+
+// loadedBolt returns a Bolt store in a temporary file holding the quads of
+// paths.
+func loadedBolt(t *testing.T, paths ...string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Config{Backend: Bolt, Address: filepath.Join(t.TempDir(), "g.bolt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, err := Inputs(paths, nil)
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	if _, err := s.Load(context.Background(), ins, LoadOptions{}); err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	return s
 }

@@ -185,24 +185,7 @@ func TestStore_BoltReadersDuringWrites(t *testing.T) {
 		return path.StartPath(s.QuadStore(), quad.IRI("ICE")).In(quad.IRI("assists")).Iterate(ctx).AllValues(s.QuadStore())
 	}
 	toggled := []quad.Quad{quad.Make(quad.IRI("task-force"), quad.IRI("assists"), quad.IRI("ICE"), nil)}
-	stop := make(chan struct{})
-	errs := make(chan error, 4)
-	for range 4 {
-		go func() {
-			for {
-				select {
-				case <-stop:
-					errs <- nil
-					return
-				default:
-				}
-				if _, err := helpers(); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
+	stop := readConcurrently(4, func() error { _, err := helpers(); return err })
 	for i := range 50 {
 		write := s.Add
 		if i%2 == 1 {
@@ -212,11 +195,8 @@ func TestStore_BoltReadersDuringWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	close(stop)
-	for range 4 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 	got, err := helpers()
 	if err != nil {
@@ -250,24 +230,7 @@ func TestStore_BoltQueriesDuringGrowingWrites(t *testing.T) {
 		_, err := p.Iterate(ctx).AllValues(qs)
 		return err
 	}
-	stop := make(chan struct{})
-	errs := make(chan error, 4)
-	for range 4 {
-		go func() {
-			for {
-				select {
-				case <-stop:
-					errs <- nil
-					return
-				default:
-				}
-				if err := sources(); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
+	stop := readConcurrently(4, sources)
 	// The file doubles at least once: Bolt's mapping, a power of two at
 	// least the file's size, is outgrown on the way.
 	start := fileSize(t, file)
@@ -295,11 +258,8 @@ func TestStore_BoltQueriesDuringGrowingWrites(t *testing.T) {
 		// would wait for them too.
 		t.Fatal("the writer did not finish within 30 s: readers and writer deadlocked")
 	}
-	close(stop)
-	for range 4 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -313,4 +273,37 @@ func fileSize(t *testing.T, name string) int64 {
 		return 1 << 62
 	}
 	return fi.Size()
+}
+
+// readConcurrently calls read over and over in n goroutines until stop is
+// called; stop returns the first error any of them met.
+func readConcurrently(n int, read func() error) (stop func() error) {
+	done := make(chan struct{})
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if err := read(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	return func() error {
+		close(done)
+		var first error
+		for range n {
+			if err := <-errs; err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
 }

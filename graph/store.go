@@ -111,10 +111,10 @@ func redact(addr string) string {
 }
 
 // Store is an open quad store. It is safe for concurrent readers; writes are
-// serialised by the backend. On Bolt and PostgreSQL queries may run while a
-// write does (TestStore_BoltQueriesDuringGrowingWrites); Cayley's memstore
-// has no locks, so on a memory store the caller keeps reads and writes
-// apart, as the server does.
+// serialised by the backend. On Bolt queries may run while a write does
+// (TestStore_BoltQueriesDuringGrowingWrites); Cayley's memstore has no
+// locks, so on a memory store the caller keeps reads and writes apart, as
+// the server does.
 type Store struct {
 	cfg     Config
 	qs      cgraph.QuadStore
