@@ -43,27 +43,19 @@ function byKeys(keys) {
 var SUB_OF = "<http://www.w3.org/ns/org#subOrganizationOf>";
 // edgeSources lists the sources stating child org:subOrganizationOf parent:
 // those of its assertions, else the labels of the graphs holding the edge
-// itself.
+// itself. LabelContext over every node tags the label of the quad each step
+// follows, so only the child's org:subOrganizationOf quads are read, not
+// every quad around it (a hub agency is in thousands).
 function edgeSources(child, parent) {
   var found = {};
   g.V(child).In(SUBJECT).Has(PREDICATE, SUB_OF).Has(OBJECT, parent).Out(SOURCE).ToArray().forEach(function (s) { found[s] = true; });
   if (Object.keys(found).length === 0) {
-    graphsHolding(child, parent, g.V(child).Labels().ToArray()).forEach(function (s) { found[s] = true; });
+    g.V(child).LabelContext(g.V(), "graph").Out(SUB_OF).Is(parent).TagArray().forEach(function (r) { found[r.graph] = true; });
   }
   var list = Object.keys(found).sort();
   // An edge only the entity file states (the default graph) has no source;
   // it is still the structure, so it is listed with none.
   return list.length > 0 ? list : [null];
-}
-
-// graphsHolding returns those of labels whose graphs hold child
-// org:subOrganizationOf parent. A unit can appear in hundreds of graphs and
-// the edge in a few or none, so it asks about halves of the list at a time.
-function graphsHolding(child, parent, labels) {
-  if (labels.length === 0 || g.V(child).LabelContext(labels).Out(SUB_OF).Is(parent).Count() === 0) return [];
-  if (labels.length === 1) return labels;
-  var half = Math.ceil(labels.length / 2);
-  return graphsHolding(child, parent, labels.slice(0, half)).concat(graphsHolding(child, parent, labels.slice(half)));
 }
 
 var rows = [], listed = {};
