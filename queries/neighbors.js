@@ -43,6 +43,10 @@ function byKeys(keys) {
 // links (rdf:subject…), provenance, status or conflict links, nor literals.
 var NOT_RELATION = /^<(http:\/\/www\.w3\.org\/(1999\/02\/22-rdf-syntax-ns#|2000\/01\/rdf-schema#|2002\/07\/owl#|2004\/02\/skos\/core#|ns\/prov#)|http:\/\/schema\.org\/|status>$|quote>$|conflictsWith>$)/;
 
+function relations(predicates) {
+  return predicates.ToArray().filter(function (p) { return !NOT_RELATION.test(p); });
+}
+
 // step returns the relationship edges touching any of nodes, once each:
 // {node, other, subject, predicate, object}.
 function step(nodes) {
@@ -53,8 +57,12 @@ function step(nodes) {
     seen[key] = true;
     out.push({ node: node, other: other, subject: s, predicate: p, object: o });
   }
-  g.V.apply(g, nodes).Tag("node").Out(null, "p").TagArray().forEach(function (r) { add(r.node, r.id, r.node, r.p, r.id); });
-  g.V.apply(g, nodes).Tag("node").In(null, "p").TagArray().forEach(function (r) { add(r.node, r.id, r.id, r.p, r.node); });
+  // Only relationship predicates are followed: a hub agency is the object
+  // of thousands of assertion links (rdf:subject…), and reading the far end
+  // of each would be most of the query's time.
+  var outP = relations(g.V.apply(g, nodes).OutPredicates()), inP = relations(g.V.apply(g, nodes).InPredicates());
+  if (outP.length > 0) g.V.apply(g, nodes).Tag("node").Out(outP, "p").TagArray().forEach(function (r) { add(r.node, r.id, r.node, r.p, r.id); });
+  if (inP.length > 0) g.V.apply(g, nodes).Tag("node").In(inP, "p").TagArray().forEach(function (r) { add(r.node, r.id, r.id, r.p, r.node); });
   return out;
 }
 
