@@ -50,6 +50,9 @@ const parseBatch = 4096
 func (s *Store) Load(ctx context.Context, inputs []Input, opt LoadOptions) (LoadResult, error) {
 	start := time.Now()
 	var res LoadResult
+	if err := s.writable(); err != nil {
+		return res, err
+	}
 	enc, err := parseInputs(ctx, inputs, opt)
 	if err != nil {
 		return res, err

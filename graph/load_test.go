@@ -239,10 +239,73 @@ func TestStore_BoltHeldByAnotherProcessFailsFast(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
 		t.Fatalf("second process: err = %v, output %q; want exit 3 (store busy)", err, out)
 	}
-	if !strings.Contains(string(out), "store in use by another process") {
+	if !strings.Contains(string(out), "store held by another process") {
 		t.Errorf("message = %q, want it to say the store is in use", out)
 	}
 	if elapsed > time.Second+500*time.Millisecond { // process start-up included
 		t.Errorf("second process took %v to give up, want about a second at most", elapsed)
+	}
+}
+
+// Readers share a Bolt file; a writer has it to itself, and a reader's
+// handle refuses to write.
+func TestStore_BoltReadersShareTheFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.bolt")
+	w := openBolt(t, path)
+	if _, err := load(t, w, "../testdata/load/good.nq"); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+
+	ro := graph.Config{Backend: graph.Bolt, Address: path, ReadOnly: true}
+	var readers []*graph.Store
+	for range 2 {
+		r, err := graph.Open(ctx, ro)
+		if err != nil {
+			t.Fatalf("reader %d: %v", len(readers)+1, err)
+		}
+		defer r.Close()
+		readers = append(readers, r)
+	}
+	for i, r := range readers {
+		if n := quadCount(t, r); n != goodQuads {
+			t.Errorf("reader %d sees %d quads, want %d", i+1, n, goodQuads)
+		}
+	}
+	if _, err := graph.Open(ctx, graph.Config{Backend: graph.Bolt, Address: path}); graph.Code(err) != graph.EBUSY {
+		t.Errorf("writer while readers hold the file: err = %v, want %s", err, graph.EBUSY)
+	}
+	extra := filepath.Join(t.TempDir(), "extra.nq")
+	if err := os.WriteFile(extra, []byte("<DEA> <assists> <ICE> <src/003> .\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := load(t, readers[0], extra)
+	if graph.Code(err) != graph.EINVALID || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("load through a reader: err = %v, want it refused as read-only", err)
+	}
+	for _, r := range readers {
+		r.Close()
+	}
+
+	w = openBolt(t, path)
+	defer w.Close()
+	if n := quadCount(t, w); n != goodQuads {
+		t.Errorf("after the refused load the store holds %d quads, want %d", n, goodQuads)
+	}
+	_, err = graph.Open(ctx, ro)
+	if graph.Code(err) != graph.EBUSY || !strings.Contains(err.Error(), "writing") {
+		t.Errorf("reader while a writer holds the file: err = %v, want %s naming a writer", err, graph.EBUSY)
+	}
+}
+
+func TestStore_BoltReaderNeedsTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing.bolt")
+	_, err := graph.Open(context.Background(), graph.Config{Backend: graph.Bolt, Address: path, ReadOnly: true})
+	if graph.Code(err) != graph.ENOTFOUND || !strings.Contains(err.Error(), path) {
+		t.Errorf("err = %v, want %s naming %s", err, graph.ENOTFOUND, path)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("opening to read created %s (stat: %v)", path, err)
 	}
 }

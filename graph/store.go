@@ -71,6 +71,12 @@ type Config struct {
 	// Address is the Bolt file (or a directory holding Cayley's indexes.bolt)
 	// or the database URL; empty for memory.
 	Address string
+	// ReadOnly says the caller will not write. A Bolt file is then opened
+	// shared, so that any number of readers (queries, exports, read-only
+	// servers) can use it at once while no writer holds it, and it must
+	// already exist: reading a mistyped path should fail, not create an
+	// empty store. Other backends ignore it.
+	ReadOnly bool
 }
 
 // ParseDB turns a --db value into a Config: empty is memory, a postgres:// or
@@ -147,7 +153,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	default:
 		return nil, Errorf(EINVALID, "unknown backend %q", name)
 	}
-	if cgraph.IsPersistent(name) {
+	if cfg.Backend == Bolt && cfg.ReadOnly {
+		if _, err := os.Stat(boltFile(addr)); errors.Is(err, os.ErrNotExist) {
+			return nil, Errorf(ENOTFOUND, "no store at %s (agencygraph load --db %s FILE creates one)", addr, addr)
+		}
+	} else if cgraph.IsPersistent(name) {
 		err := cgraph.InitQuadStore(name, addr, nil)
 		if err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
 			return nil, storeError("init", cfg, err)
@@ -166,7 +176,7 @@ func (s *Store) open() error {
 	var opts cgraph.Options
 	var held kvHolder
 	if s.cfg.Backend == Bolt {
-		opts = cgraph.Options{kv.OptNoBloom: true, optHolder: &held}
+		opts = cgraph.Options{kv.OptNoBloom: true, optHolder: &held, optReadOnly: s.cfg.ReadOnly}
 	}
 	qs, err := cgraph.NewQuadStore(s.cfg.cayleyBackend(), s.cfg.Address, opts)
 	if err != nil {
@@ -195,12 +205,18 @@ func (s *Store) open() error {
 // opened: Cayley's kv store keeps its handle unexported.
 const optHolder = "agencygraph_kv_holder"
 
+// optReadOnly asks openBolt for a shared, read-only handle.
+const optReadOnly = "agencygraph_read_only"
+
 type kvHolder struct{ kv *guardedKV }
 
 func storeError(op string, cfg Config, err error) error {
 	if errors.Is(err, bolt.ErrTimeout) {
-		return &Error{Code: EBUSY, Err: err, Message: fmt.Sprintf(
-			"%s %s: store in use by another process (is `agencygraph serve` running on it?)", op, cfg)}
+		holder := "another process (agencygraph serve, or a query, still running on it?)"
+		if cfg.ReadOnly {
+			holder = "a process writing to it (agencygraph load, or serve --writable?)"
+		}
+		return &Error{Code: EBUSY, Err: err, Message: fmt.Sprintf("%s %s: store held by %s", op, cfg, holder)}
 	}
 	return fmt.Errorf("%s %s store: %w", op, cfg, err)
 }
@@ -237,7 +253,8 @@ func openBolt(path string, opts cgraph.Options) (hkv.KV, error) {
 			return nil, err
 		}
 	}
-	db, err := hbolt.Open(path, &bolt.Options{Timeout: lockTimeout})
+	readOnly, _ := opts.BoolKey(optReadOnly, false)
+	db, err := hbolt.Open(path, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
 	if err != nil {
 		return nil, err
 	}

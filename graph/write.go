@@ -28,6 +28,9 @@ func (s *Store) Remove(ctx context.Context, quads []quad.Quad) error {
 }
 
 func (s *Store) write(ctx context.Context, action cgraph.Procedure, quads []quad.Quad) error {
+	if err := s.writable(); err != nil {
+		return err
+	}
 	deltas := make([]cgraph.Delta, 0, len(quads))
 	for i, q := range quads {
 		if !q.IsValid() {
@@ -57,4 +60,14 @@ func (s *Store) applyDeltas(deltas []cgraph.Delta, opts cgraph.IgnoreOpts) error
 		defer s.bolt.writing()()
 	}
 	return s.qs.ApplyDeltas(deltas, opts)
+}
+
+// writable fails on a Bolt store opened read-only: a load would otherwise
+// rebuild the file beside the shared handle and rename it over the file
+// other readers hold (see rebuildBolt).
+func (s *Store) writable() error {
+	if s.cfg.Backend == Bolt && s.cfg.ReadOnly {
+		return Errorf(EINVALID, "%s was opened read-only", s.cfg)
+	}
+	return nil
 }

@@ -144,7 +144,7 @@ func runQuery(ctx context.Context, app *App, opts *queryOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := app.openStore(ctx)
+	s, err := app.openStore(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -105,9 +105,11 @@ func (app *App) startProfile() error {
 }
 
 // openStore opens the store --db names; with no --db it is a memory store
-// holding the bundled dataset.
-func (app *App) openStore(ctx context.Context) (*graph.Store, error) {
+// holding the bundled dataset. Unless writable, a Bolt file is opened
+// shared with other readers, and must exist.
+func (app *App) openStore(ctx context.Context, writable bool) (*graph.Store, error) {
 	cfg := graph.ParseDB(app.DB)
+	cfg.ReadOnly = !writable
 	s, err := graph.Open(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -102,7 +102,7 @@ func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 		served.Close()
 	}
 	// Closed after the server has drained, so a Bolt file is left clean.
-	// A preloaded store stays open (and locked) meanwhile, so that no other
+	// A preloaded store stays open (locked against writers) meanwhile, so that no other
 	// process writes to what is being served.
 	if cerr := s.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
@@ -170,7 +170,7 @@ func serveOn(ctx context.Context, app *App, opts *serveOptions, s *graph.Store, 
 // the --db store (the bundled dataset when there is none).
 func serveStore(ctx context.Context, app *App, opts *serveOptions) (*graph.Store, error) {
 	if len(opts.Load) == 0 {
-		return app.openStore(ctx)
+		return app.openStore(ctx, opts.Writable)
 	}
 	if app.DB != "" {
 		return nil, graph.Errorf(graph.EINVALID, "--load serves its files from memory: it cannot be combined with --db")

@@ -274,16 +274,25 @@ func TestServe_Bolt(t *testing.T) {
 	}
 
 	// --preload serves a memory copy of the same file, written quad
-	// included, and still holds the file while it serves.
+	// included, and holds the file against writers while it serves: other
+	// readers share it, a load is turned away.
 	s = startServe(t, "--db", db, "serve", "--addr", "127.0.0.1:0", "--preload")
 	waitFor(t, s.stderr, "preloaded 34 quads", 10*time.Second)
 	status, body = s.send(t, "POST", "/api/v1/query/gizmo", `g.V("<ICE>").In("<assists>").All()`)
 	if status != 200 || !strings.Contains(body, "FBI") {
 		t.Fatalf("query on the preloaded copy: %d %s", status, body)
 	}
-	held := exec.Command(bin, "--db", db, "stats")
-	if out, err := held.CombinedOutput(); err == nil || !strings.Contains(string(out), "in use") {
-		t.Errorf("stats while serve --preload holds the file: %v\n%s", err, out)
+	reader := exec.Command(bin, "--db", db, "stats")
+	if out, err := reader.CombinedOutput(); err != nil || !regexp.MustCompile(`(?i)quads\D+34\b`).MatchString(string(out)) {
+		t.Errorf("stats while serve --preload reads the file: %v\n%s", err, out)
+	}
+	extra := filepath.Join(t.TempDir(), "extra.nq")
+	if err := os.WriteFile(extra, []byte("<DEA> <assists> <ICE> <src/003> .\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writer := exec.Command(bin, "--db", db, "load", extra)
+	if out, err := writer.CombinedOutput(); err == nil || !strings.Contains(string(out), "held by another process") {
+		t.Errorf("load while serve --preload holds the file: %v\n%s", err, out)
 	}
 	s.stop(t)
 }
