@@ -114,6 +114,7 @@ func syncDir(dir string) error {
 //	v<h0><h1>          value hash → node ID (uvarint)
 //	n<h0><h1>          value hash → reference count (uvarint)
 //	<index dirs>       node IDs (big-endian) → quad IDs (uvarints, ascending)
+//	agencygraph        live → horizon and size: no quad is deleted (live.go)
 func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 	// Mapping the whole file up front spares Bolt remapping it as it grows.
 	mmap := min(bytesPerQuad*len(enc.quads), 1<<40)
@@ -227,6 +228,11 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 		return err
 	}
 	if err := w.put(meta, []byte("horizon"), le64(nodes+uint64(len(qs)))); err != nil {
+		return err
+	}
+	// A new store holds no deleted quad (live.go).
+	mark := append(le64(nodes+uint64(len(qs))), le64(uint64(len(qs)))...)
+	if err := w.put(liveKey[0], liveKey[1], mark); err != nil {
 		return err
 	}
 	if err := w.commit(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/boltdb/bolt"
@@ -47,6 +48,9 @@ type boltReader struct {
 	quads *otter.Cache[quadKey, *proto.Primitive]
 	refs  *otter.Cache[refKey, uint64] // 0: not in the store
 	gen   atomic.Uint64                // odd while a write is under way
+	live  atomic.Bool                  // the store holds no deleted quad (live.go)
+	// writeMu keeps writes through Cayley's writer one at a time (live.go).
+	writeMu sync.Mutex
 }
 
 type (
@@ -324,19 +328,16 @@ func (it *scanNext) Next(ctx context.Context) bool {
 // readBatch reads the scan's next IDs, up to its batch size, keeping the
 // live quads in buf.
 func (it *scanNext) readBatch() error {
-	t, err := it.r.begin(it.fill)
+	t, c, err := it.r.batchCursor(it.fill, it.bucket, &it.batch)
 	if err != nil {
 		return err
 	}
 	defer t.close()
-	b := t.tx.Bucket(it.bucket)
-	if b == nil {
+	if c == nil {
 		it.done = true
 		return nil
 	}
-	it.batch = min(max(2*it.batch, 1), maxBatch)
 	it.buf = it.buf[:0]
-	c := b.Cursor()
 	from := it.prefix
 	if it.key != nil {
 		from = it.key
@@ -378,6 +379,22 @@ func (it *scanNext) readBatch() error {
 		it.key = append(it.key[:0], k...)
 	}
 	return nil
+}
+
+// batchCursor opens a transaction for a scan's next batch, and a cursor on
+// bucket (nil if there is no such bucket), and doubles the batch size up to
+// maxBatch.
+func (r *boltReader) batchCursor(fill bool, bucket []byte, batch *int) (*readTx, *bolt.Cursor, error) {
+	t, err := r.begin(fill)
+	if err != nil {
+		return nil, nil, err
+	}
+	*batch = min(max(2**batch, 1), maxBatch)
+	b := t.tx.Bucket(bucket)
+	if b == nil {
+		return t, nil, nil
+	}
+	return t, b.Cursor(), nil
 }
 
 // nextID splits the first quad ID off an index entry's list.

@@ -222,7 +222,11 @@ func (s *sizedStore) optimizeFixed(qa shape.QuadsAction) (shape.Shape, bool) {
 			fixed[d] = uint64(id)
 		}
 	}
-	return fixedNodes{dir: qa.Result, quads: quads, fixed: fixed, qs: s}, true
+	fn := fixedNodes{dir: qa.Result, quads: quads, fixed: fixed, qs: s}
+	if k, ok := s.keyNodesFor(fn, ind, scan.Values, qa); ok {
+		return k, true
+	}
+	return fn, true
 }
 
 // optimizeLinks plans a hop with a predicate from a set of nodes (In or

@@ -189,6 +189,10 @@ func (s *Store) open() error {
 			return err
 		}
 		s.bolt = newBoltReader(held.kv)
+		if err := s.bolt.readLive(); err != nil {
+			qs.Close()
+			return fmt.Errorf("read the store's mark of live quads: %w", err)
+		}
 	}
 	return nil
 }

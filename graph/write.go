@@ -53,15 +53,6 @@ func (s *Store) write(ctx context.Context, action cgraph.Procedure, quads []quad
 
 var verb = map[cgraph.Procedure]string{cgraph.Add: "add", cgraph.Delete: "delete"}
 
-// applyDeltas writes through the backend, moving the Bolt reader's quad
-// cache on to a new generation.
-func (s *Store) applyDeltas(deltas []cgraph.Delta, opts cgraph.IgnoreOpts) error {
-	if s.bolt != nil {
-		defer s.bolt.writing()()
-	}
-	return s.qs.ApplyDeltas(deltas, opts)
-}
-
 // writable fails on a Bolt store opened read-only: a load would otherwise
 // rebuild the file beside the shared handle and rename it over the file
 // other readers hold (see rebuildBolt).
