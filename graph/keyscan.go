@@ -117,12 +117,17 @@ type keyHit struct {
 	quads int64
 }
 
-func (k *keyNodesShape) hit(key, ids []byte) keyHit {
+// hit decodes an index entry; a key of the wrong length (a damaged file)
+// is an error, not a crash.
+func (k *keyNodesShape) hit(key, ids []byte) (keyHit, error) {
 	h := keyHit{quads: countIDs(ids)}
+	if len(key) != 8*len(k.ind.Dirs) {
+		return h, fmt.Errorf("bolt index %v: malformed key %x", k.ind, key)
+	}
 	for i := range k.ind.Dirs {
 		h.key[i] = binary.BigEndian.Uint64(key[8*i:])
 	}
-	return h
+	return h, nil
 }
 
 func (k *keyNodesShape) tagResults(h keyHit, dst map[string]cgraph.Ref) {
@@ -191,7 +196,11 @@ func (it *keyNext) readBatch() error {
 			it.done = true
 			return nil
 		}
-		if h := it.k.hit(k, v); h.quads > 0 {
+		h, err := it.k.hit(k, v)
+		if err != nil {
+			return err
+		}
+		if h.quads > 0 {
 			it.buf = append(it.buf, h)
 		}
 		it.last = append(it.last[:0], k...)

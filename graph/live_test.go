@@ -2,12 +2,15 @@ package graph
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/boltdb/bolt"
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/path"
 	"github.com/cayleygraph/quad"
 )
@@ -132,5 +135,26 @@ func TestStore_BoltLiveMarkFollowsWrites(t *testing.T) {
 		if got := slices.Contains(helpers, quad.Value(quad.IRI("IRS"))); got != st.irs {
 			t.Errorf("after %s: IRS among ICE's helpers = %v, want %v (%s)", st.name, got, st.irs, fmt.Sprint(helpers))
 		}
+	}
+}
+
+// A damaged index key is an error for the query that meets it, not a
+// crash.
+func TestStore_BoltDamagedKeyIsAnError(t *testing.T) {
+	ctx := context.Background()
+	s := loadedBolt(t, "../quads")
+	defer s.Close()
+	qs := s.QuadStore()
+	ice := uint64(qs.ValueOf(quad.IRI("ICE")).(kv.Int64Value))
+	obj := uint64(qs.ValueOf(Object).(kv.Int64Value))
+	key := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, ice), obj)
+	key = append(key, 1, 2, 3) // three bytes where a subject's eight belong
+	err := s.bolt.db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("ops")).Put(key, []byte{1}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = path.StartPath(qs, quad.IRI("ICE")).In(Object).Iterate(ctx).AllValues(qs)
+	if err == nil || !strings.Contains(err.Error(), "malformed key") {
+		t.Errorf("err = %v, want the malformed key reported", err)
 	}
 }
