@@ -14,11 +14,17 @@ var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 var TO_AGENCY = ["<assists>", "<detailsStaffTo>", "<grantsAuthorityTo>", "<providesFacilityTo>"];
 var BY_AGENCY = ["<deputizes>"];
 
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
+// propsOf returns the outgoing values by predicate of each of nodes, typed
+// literals as text, read in one traversal: a query over hundreds of
+// assertions builds one Gizmo path, not one per assertion.
+function propsOf(nodes) {
   var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
+  nodes.forEach(function (n) { out[n] = {}; });
+  var list = Object.keys(out);
+  if (list.length === 0) return out; // g.V() of nothing would be every node
+  g.V.apply(g, list).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
+    var p = out[r.node];
+    (p[r.p] = p[r.p] || []).push(text(r.id));
   });
   return out;
 }
@@ -31,11 +37,11 @@ function first(p, pred) { return p[pred] ? p[pred][0] : null; }
 var rows = [];
 function collect(end, preds, helperEnd) {
   preds.forEach(function (pred) {
-    g.V(agency).In(end).Has(PREDICATE, pred).ToArray().forEach(function (st) { add(st, helperEnd); });
+    var sts = g.V(agency).In(end).Has(PREDICATE, pred).ToArray(), all = propsOf(sts);
+    sts.forEach(function (st) { add(all[st], helperEnd); });
   });
 }
-function add(st, helperEnd) {
-  var p = props(st);
+function add(p, helperEnd) {
   rows.push({
     helper: first(p, helperEnd),
     help: first(p, PREDICATE),

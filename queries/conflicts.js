@@ -10,11 +10,17 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
+// propsOf returns the outgoing values by predicate of each of nodes, typed
+// literals as text, read in one traversal: a query over hundreds of
+// assertions builds one Gizmo path, not one per assertion.
+function propsOf(nodes) {
   var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
+  nodes.forEach(function (n) { out[n] = {}; });
+  var list = Object.keys(out);
+  if (list.length === 0) return out; // g.V() of nothing would be every node
+  g.V.apply(g, list).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
+    var p = out[r.node];
+    (p[r.p] = p[r.p] || []).push(text(r.id));
   });
   return out;
 }
@@ -50,7 +56,7 @@ g.V("<Assertion>").In(TYPE).Tag("st").Out("<conflictsWith>").TagArray().forEach(
 g.V("<Assertion>").In(TYPE).Tag("st").Out(OBJECT).TagArray().forEach(function (r) {
   if (typeof r.id !== "string" || r.id.charAt(0) !== "<") all[r.st] = true;
 });
-Object.keys(all).forEach(function (st) { all[st] = props(st); });
+all = propsOf(Object.keys(all));
 Object.keys(all).sort().forEach(function (a) {
   (all[a]["<conflictsWith>"] || []).forEach(function (b) {
     linked[a + " " + b] = linked[b + " " + a] = true;

@@ -6,11 +6,17 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
+// propsOf returns the outgoing values by predicate of each of nodes, typed
+// literals as text, read in one traversal: a query over hundreds of
+// assertions builds one Gizmo path, not one per assertion.
+function propsOf(nodes) {
   var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
+  nodes.forEach(function (n) { out[n] = {}; });
+  var list = Object.keys(out);
+  if (list.length === 0) return out; // g.V() of nothing would be every node
+  g.V.apply(g, list).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
+    var p = out[r.node];
+    (p[r.p] = p[r.p] || []).push(text(r.id));
   });
   return out;
 }
@@ -36,8 +42,8 @@ function byKeys(keys) {
 // row is an assertion as a table row: the statement, its status and source,
 // its date (start, else as-of) and its figure (the wording, else a number).
 var QUANTITIES = ["<headcount>", "<durationDays>", "<detaineeCount>", "<capacity>", "<amountUSD>", "<percent>", "<count>"];
-function row(st) {
-  var p = props(st), figure = first(p, "<figure>");
+function row(p) {
+  var figure = first(p, "<figure>");
   for (var i = 0; figure === null && i < QUANTITIES.length; i++) {
     if (p[QUANTITIES[i]]) figure = QUANTITIES[i].slice(1, -1) + " " + p[QUANTITIES[i]][0];
   }
@@ -50,8 +56,9 @@ function row(st) {
   };
 }
 
-var rows = g.V("<deputizes>").In(PREDICATE).ToArray().map(function (st) {
-  var r = row(st);
+var sts = g.V("<deputizes>").In(PREDICATE).ToArray(), all = propsOf(sts);
+var rows = sts.map(function (st) {
+  var r = row(all[st]);
   return { by: r.subject, deputized: r.object, figure: r.figure, date: r.date,
     status: r.status, source: r.source, quote: r.quote };
 });

@@ -8,11 +8,17 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
+// propsOf returns the outgoing values by predicate of each of nodes, typed
+// literals as text, read in one traversal: a query over hundreds of
+// assertions builds one Gizmo path, not one per assertion.
+function propsOf(nodes) {
   var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
+  nodes.forEach(function (n) { out[n] = {}; });
+  var list = Object.keys(out);
+  if (list.length === 0) return out; // g.V() of nothing would be every node
+  g.V.apply(g, list).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
+    var p = out[r.node];
+    (p[r.p] = p[r.p] || []).push(text(r.id));
   });
   return out;
 }
@@ -38,8 +44,8 @@ function byKeys(keys) {
 // row is an assertion as a table row: the statement, its status and source,
 // its date (start, else as-of) and its figure (the wording, else a number).
 var QUANTITIES = ["<headcount>", "<durationDays>", "<detaineeCount>", "<capacity>", "<amountUSD>", "<percent>", "<count>"];
-function row(st) {
-  var p = props(st), figure = first(p, "<figure>");
+function row(p) {
+  var figure = first(p, "<figure>");
   for (var i = 0; figure === null && i < QUANTITIES.length; i++) {
     if (p[QUANTITIES[i]]) figure = QUANTITIES[i].slice(1, -1) + " " + p[QUANTITIES[i]][0];
   }
@@ -52,15 +58,17 @@ function row(st) {
   };
 }
 
-var rows = [], seen = {};
+var sts = [], seen = {};
 [SUBJECT, OBJECT].forEach(function (end) {
   g.V(entity).In(end).ToArray().forEach(function (st) {
-    if (seen[st]) return;
-    seen[st] = true;
-    var r = row(st);
-    if (other !== null && r.subject !== other && r.object !== other) return;
-    rows.push(r);
+    if (!seen[st]) { seen[st] = true; sts.push(st); }
   });
+});
+var all = propsOf(sts), rows = [];
+sts.forEach(function (st) {
+  var r = row(all[st]);
+  if (other !== null && r.subject !== other && r.object !== other) return;
+  rows.push(r);
 });
 rows.sort(byKeys(["subject", "predicate", "object", "source", "quote"]));
 rows.forEach(function (r) { g.Emit(r); });

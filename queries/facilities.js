@@ -11,11 +11,17 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
+// propsOf returns the outgoing values by predicate of each of nodes, typed
+// literals as text, read in one traversal: a query over hundreds of
+// assertions builds one Gizmo path, not one per assertion.
+function propsOf(nodes) {
   var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
+  nodes.forEach(function (n) { out[n] = {}; });
+  var list = Object.keys(out);
+  if (list.length === 0) return out; // g.V() of nothing would be every node
+  g.V.apply(g, list).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
+    var p = out[r.node];
+    (p[r.p] = p[r.p] || []).push(text(r.id));
   });
   return out;
 }
@@ -39,18 +45,21 @@ function byKeys(keys) {
 }
 
 var rows = [];
+var provided = g.V(agency).In(OBJECT).Has(PREDICATE, "<providesFacilityTo>").ToArray();
+var used = g.V(agency).In(SUBJECT).Has(PREDICATE, "<usesFacility>").ToArray();
+var all = propsOf(provided.concat(used));
 function add(st, facility, provider) {
-  var p = props(st);
+  var p = all[st];
   rows.push({
     facility: facility, provider: provider, relation: first(p, PREDICATE),
     detainees: first(p, "<detaineeCount>"), capacity: first(p, "<capacity>"), figure: first(p, "<figure>"),
     status: first(p, "<status>"), source: first(p, SOURCE), quote: first(p, "<quote>")
   });
 }
-g.V(agency).In(OBJECT).Has(PREDICATE, "<providesFacilityTo>").ToArray().forEach(function (st) {
+provided.forEach(function (st) {
   add(st, null, g.V(st).Out(SUBJECT).ToValue());
 });
-g.V(agency).In(SUBJECT).Has(PREDICATE, "<usesFacility>").ToArray().forEach(function (st) {
+used.forEach(function (st) {
   var facility = g.V(st).Out(OBJECT).ToValue();
   var operators = g.V(facility).In("<operates>").ToArray().sort();
   if (operators.length === 0) operators = [null];

@@ -11,11 +11,17 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
+// propsOf returns the outgoing values by predicate of each of nodes, typed
+// literals as text, read in one traversal: a query over hundreds of
+// assertions builds one Gizmo path, not one per assertion.
+function propsOf(nodes) {
   var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
+  nodes.forEach(function (n) { out[n] = {}; });
+  var list = Object.keys(out);
+  if (list.length === 0) return out; // g.V() of nothing would be every node
+  g.V.apply(g, list).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
+    var p = out[r.node];
+    (p[r.p] = p[r.p] || []).push(text(r.id));
   });
   return out;
 }
@@ -40,8 +46,9 @@ function byKeys(keys) {
 
 var rows = [];
 function collect(end, other, pred, counted) {
-  g.V(agency).In(end).Has(PREDICATE, pred).ToArray().forEach(function (st) {
-    var p = props(st);
+  var sts = g.V(agency).In(end).Has(PREDICATE, pred).ToArray(), all = propsOf(sts);
+  sts.forEach(function (st) {
+    var p = all[st];
     var row = {
       from: first(p, other),
       how: pred,

@@ -6,11 +6,17 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
+// propsOf returns the outgoing values by predicate of each of nodes, typed
+// literals as text, read in one traversal: a query over hundreds of
+// assertions builds one Gizmo path, not one per assertion.
+function propsOf(nodes) {
   var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
+  nodes.forEach(function (n) { out[n] = {}; });
+  var list = Object.keys(out);
+  if (list.length === 0) return out; // g.V() of nothing would be every node
+  g.V.apply(g, list).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
+    var p = out[r.node];
+    (p[r.p] = p[r.p] || []).push(text(r.id));
   });
   return out;
 }
@@ -34,8 +40,10 @@ function byKeys(keys) {
 }
 
 var TYPE = "<" + RDF + "type>";
-var rows = g.V("<Article>", "<Dataset>").Tag("type").In(TYPE).TagArray().map(function (r) {
-  var p = props(r.id), published = first(p, "<http://schema.org/datePublished>");
+var found = g.V("<Article>", "<Dataset>").Tag("type").In(TYPE).TagArray();
+var all = propsOf(found.map(function (r) { return r.id; }));
+var rows = found.map(function (r) {
+  var p = all[r.id], published = first(p, "<http://schema.org/datePublished>");
   if (published !== null && first(p, "<dateEstimated>") === true) published += " (estimated)";
   return {
     source: r.id, type: r.type, publisher: first(p, "<http://schema.org/publisher>"),
