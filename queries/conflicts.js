@@ -17,11 +17,14 @@ function propsOf(nodes) {
   var out = {};
   nodes.forEach(function (n) { out[n] = {}; });
   var list = Object.keys(out);
-  if (list.length === 0) return out; // g.V() of nothing would be every node
-  g.V.apply(g, list).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
-    var p = out[r.node];
-    (p[r.p] = p[r.p] || []).push(text(r.id));
-  });
+  // A thousand nodes at a time, so that the rows read stay few in memory;
+  // an empty chunk never comes (g.V() of nothing would be every node).
+  for (var i = 0; i < list.length; i += 1000) {
+    g.V.apply(g, list.slice(i, i + 1000)).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
+      var p = out[r.node];
+      (p[r.p] = p[r.p] || []).push(text(r.id));
+    });
+  }
   return out;
 }
 function text(v) {
