@@ -57,7 +57,7 @@ if (entity === null) {
   // The articles' own assertions: the datasets hold many more, all undated.
   sts = [];
   Object.keys(isArticle).sort().forEach(function (src) {
-    if (isArticle[src]) sts = sts.concat(g.V(src).In(SOURCE).ToArray());
+    if (isArticle[src]) g.V(src).In(SOURCE).ToArray().forEach(function (st) { sts.push(st); });
   });
 } else {
   var seen = {};
