@@ -224,15 +224,16 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 	}
 
 	meta := []byte("meta")
-	if err := w.put(meta, []byte("size"), le64(uint64(len(qs)))); err != nil {
+	size, horizon := le64(uint64(len(qs))), le64(nodes+uint64(len(qs)))
+	if err := w.put(meta, []byte("size"), size); err != nil {
 		return err
 	}
-	if err := w.put(meta, []byte("horizon"), le64(nodes+uint64(len(qs)))); err != nil {
+	if err := w.put(meta, []byte("horizon"), horizon); err != nil {
 		return err
 	}
-	// A new store holds no deleted quad (live.go).
-	mark := append(le64(nodes+uint64(len(qs))), le64(uint64(len(qs)))...)
-	if err := w.put(liveKey[0], liveKey[1], mark); err != nil {
+	// A new store holds no deleted quad: its mark is the two values just
+	// written, as liveMark (live.go) reads them back.
+	if err := w.put(liveKey[0], liveKey[1], append(slices.Clone(horizon), size...)); err != nil {
 		return err
 	}
 	if err := w.commit(); err != nil {

@@ -227,6 +227,7 @@ func (it *keyNext) String() string                       { return fmt.Sprintf("B
 type keyContains struct {
 	k              *keyNodesShape
 	bucket, prefix []byte
+	key            []byte // prefix and node, reused from one check to the next
 	node           uint64
 	left           int64
 	err            error
@@ -239,7 +240,8 @@ func (it *keyContains) Contains(ctx context.Context, v cgraph.Ref) bool {
 		return false
 	}
 	it.node = uint64(id)
-	n, err := it.k.qs.bolt.countIndex(it.bucket, binary.BigEndian.AppendUint64(bytes.Clone(it.prefix), it.node), maxCount)
+	it.key = binary.BigEndian.AppendUint64(append(it.key[:0], it.prefix...), it.node)
+	n, err := it.k.qs.bolt.countIndex(it.bucket, it.key, maxCount)
 	if err != nil {
 		it.err = err
 		return false
