@@ -85,7 +85,7 @@ func (s *Store) rebuildBolt(ctx context.Context, enc *encoded, existing int64) e
 	if err := syncDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	s.qs.Close()
+	s.Close()
 	if err := s.open(); err != nil {
 		return storeError("reopen", s.cfg, err)
 	}

@@ -51,6 +51,12 @@ type boltReader struct {
 	live  atomic.Bool                  // the store holds no deleted quad (live.go)
 	// writeMu keeps writes through Cayley's writer one at a time (live.go).
 	writeMu sync.Mutex
+	// A read-only store keeps its read transactions open between reads
+	// (see keep): readOnly says so, idle holds those not in use.
+	readOnly bool
+	idleMu   sync.Mutex
+	idle     []*readTx
+	shut     bool // release has run: transactions close, not idle
 }
 
 type (
@@ -72,9 +78,10 @@ const (
 	valueEntry = 80 // a value's entry and interface, before its text
 )
 
-func newBoltReader(db *guardedKV) *boltReader {
+func newBoltReader(db *guardedKV, readOnly bool) *boltReader {
 	return &boltReader{
-		db: db,
+		db:       db,
+		readOnly: readOnly,
 		vals: otter.Must(&otter.Options[uint64, quad.Value]{
 			MaximumWeight: valueCacheBytes,
 			Weigher:       func(_ uint64, v quad.Value) uint32 { return valueWeight(v) },
@@ -129,13 +136,14 @@ func (r *boltReader) writing() (done func()) {
 
 // readTx is a Bolt read transaction with the log bucket at hand.
 type readTx struct {
-	r     *boltReader
-	tx    *bolt.Tx
-	log   *bolt.Bucket
-	done  func()
-	gen   uint64
-	cache bool // false while a write is under way
-	fill  bool // keep what is read (cache and the caller's wish)
+	r       *boltReader
+	tx      *bolt.Tx
+	log     *bolt.Bucket
+	buckets map[string]*bolt.Bucket // looked up so far; kept transactions only
+	done    func()
+	gen     uint64
+	cache   bool // false while a write is under way
+	fill    bool // keep what is read (cache and the caller's wish)
 }
 
 // begin opens a read transaction; with fill, what it reads is kept in the
@@ -144,6 +152,10 @@ type readTx struct {
 // megabytes nor evicts what queries use.
 func (r *boltReader) begin(fill bool) (*readTx, error) {
 	gen := r.gen.Load()
+	if t := r.reuse(); t != nil {
+		t.gen, t.cache, t.fill = gen, gen&1 == 0, gen&1 == 0 && fill
+		return t, nil
+	}
 	tx, done, err := r.db.begin()
 	if err != nil {
 		return nil, err
@@ -155,12 +167,80 @@ func (r *boltReader) begin(fill bool) (*readTx, error) {
 		return nil, fmt.Errorf("bolt store has no %q bucket: not a Cayley kv store", logBucket)
 	}
 	cache := gen&1 == 0
-	return &readTx{r: r, tx: tx, log: log, done: done, gen: gen, cache: cache, fill: cache && fill}, nil
+	t := &readTx{r: r, tx: tx, log: log, done: done, gen: gen, cache: cache, fill: cache && fill}
+	if r.readOnly {
+		t.buckets = map[string]*bolt.Bucket{}
+	}
+	return t, nil
 }
 
+// A read-only store keeps its read transactions open between reads and
+// hands them out again, buckets looked up and all. A query that checks a
+// thousand assertions for a predicate opens a transaction per check, and
+// opening one (Bolt's meta copy, locks, the bucket lookups) cost a fifth
+// of a saved query's time. Bolt's reason to close them, a writer that must
+// remap the file while readers hold it, cannot arise: a read-only Store
+// takes no writes, and the file's shared lock keeps other processes from
+// writing while it is open. Each transaction serves one reader at a time.
+
+// reuse returns an idle kept transaction, or nil.
+func (r *boltReader) reuse() *readTx {
+	if !r.readOnly {
+		return nil
+	}
+	r.idleMu.Lock()
+	defer r.idleMu.Unlock()
+	n := len(r.idle)
+	if n == 0 {
+		return nil
+	}
+	t := r.idle[n-1]
+	r.idle = r.idle[:n-1]
+	return t
+}
+
+// close ends the transaction, or keeps it for the next reader of a
+// read-only store.
 func (t *readTx) close() {
+	if t.r.readOnly {
+		t.r.idleMu.Lock()
+		keep := !t.r.shut
+		if keep {
+			t.r.idle = append(t.r.idle, t)
+		}
+		t.r.idleMu.Unlock()
+		if keep {
+			return
+		}
+	}
 	t.tx.Rollback()
 	t.done()
+}
+
+// release ends the kept transactions, and any in use as their readers
+// finish; the file cannot close while one is open.
+func (r *boltReader) release() {
+	r.idleMu.Lock()
+	idle := r.idle
+	r.idle, r.shut = nil, true
+	r.idleMu.Unlock()
+	for _, t := range idle {
+		t.tx.Rollback()
+		t.done()
+	}
+}
+
+// bucket returns the named bucket of the transaction, or nil.
+func (t *readTx) bucket(name []byte) *bolt.Bucket {
+	if t.buckets == nil {
+		return t.tx.Bucket(name)
+	}
+	if b, ok := t.buckets[string(name)]; ok {
+		return b
+	}
+	b := t.tx.Bucket(name)
+	t.buckets[string(name)] = b
+	return b
 }
 
 // entry decodes the log entry of id, or returns nil if there is none.
@@ -390,7 +470,7 @@ func (r *boltReader) batchCursor(fill bool, bucket []byte, batch *int) (*readTx,
 		return nil, nil, err
 	}
 	*batch = min(max(2**batch, 1), maxBatch)
-	b := t.tx.Bucket(bucket)
+	b := t.bucket(bucket)
 	if b == nil {
 		return t, nil, nil
 	}
@@ -482,7 +562,7 @@ func (r *boltReader) countIndex(bucket, prefix []byte, limit int64) (int64, erro
 		return 0, err
 	}
 	defer t.close()
-	b := t.tx.Bucket(bucket)
+	b := t.bucket(bucket)
 	if b == nil {
 		return 0, nil
 	}

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
@@ -146,4 +148,67 @@ func loadedBolt(t *testing.T, paths ...string) *Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// A read-only Bolt store keeps its read transactions open and hands them
+// out again: a query that checks each of an agency's assertions for a
+// predicate opens a handful of transactions, not one per check. Several
+// readers at once each get one of their own, and Close ends them all, so
+// that the file is let go at once for a writer.
+func TestStore_BoltReadOnlyKeepsTransactions(t *testing.T) {
+	ctx := context.Background()
+	s := loadedBolt(t, "../quads")
+	file := s.cfg.Address
+	s.Close()
+	ro, err := Open(ctx, Config{Backend: Bolt, Address: file, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads := func() ([]quad.Value, error) {
+		qs := ro.QuadStore()
+		return path.StartPath(qs, quad.IRI("ICE")).In(Object).Has(Predicate, HeadOf).Out(Subject).Iterate(ctx).AllValues(qs)
+	}
+	want, err := heads()
+	if err != nil || len(want) == 0 {
+		t.Fatalf("ICE's heads: %v (err %v); want some", want, err)
+	}
+	before := ro.bolt.db.bolt.Stats().TxN
+	const queries = 4 * 50
+	var wg sync.WaitGroup
+	errs := make(chan error, queries)
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				got, err := heads()
+				if err == nil && len(got) != len(want) {
+					err = fmt.Errorf("a reader got %d heads; want %d", len(got), len(want))
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// Each query still opens two through Cayley's own kv layer; the
+	// reader's own (23 a query when each read opened one) are kept ones.
+	if opened := ro.bolt.db.bolt.Stats().TxN - before; opened > 3*queries {
+		t.Errorf("%d queries on a read-only store opened %d read transactions; want the kept ones reused", queries, opened)
+	}
+	start := time.Now()
+	if err := ro.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("close took %v: kept transactions held the file", d)
+	}
+	w, err := Open(ctx, Config{Backend: Bolt, Address: file})
+	if err != nil {
+		t.Fatalf("a writer after the readers closed: %v", err)
+	}
+	w.Close()
 }

@@ -188,7 +188,7 @@ func (s *Store) open() error {
 			qs.Close()
 			return err
 		}
-		s.bolt = newBoltReader(held.kv)
+		s.bolt = newBoltReader(held.kv, s.cfg.ReadOnly)
 		if err := s.bolt.readLive(); err != nil {
 			qs.Close()
 			return fmt.Errorf("read the store's mark of live quads: %w", err)
@@ -226,7 +226,12 @@ func storeError(op string, cfg Config, err error) error {
 }
 
 // Close releases the store; a Bolt file is unlocked and synced.
-func (s *Store) Close() error { return s.qs.Close() }
+func (s *Store) Close() error {
+	if s.bolt != nil {
+		s.bolt.release()
+	}
+	return s.qs.Close()
+}
 
 // Config returns what the store was opened with.
 func (s *Store) Config() Config { return s.cfg }
