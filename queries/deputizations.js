@@ -17,14 +17,17 @@ function propsOf(nodes) {
   // an empty chunk never comes (g.V() of nothing would be every node).
   for (var i = 0; i < list.length; i += 1000) {
     g.V.apply(g, list.slice(i, i + 1000)).Tag("node").Out(null, "p").TagArray().forEach(function (r) {
-      var p = out[r.node];
-      (p[r.p] = p[r.p] || []).push(text(r.id));
+      var p = out[r.node], k = r.p, vals = p[k];
+      if (vals) vals.push(text(r.id));
+      else p[k] = [text(r.id)];
     });
   }
   return out;
 }
 function text(v) {
-  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  // The first character first: a regular expression call costs here.
+  if (typeof v !== "string" || v[0] !== '"') return v;
+  var m = /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
   return m ? m[1] : v;
 }
 function first(p, pred) { return p[pred] ? p[pred][0] : null; }

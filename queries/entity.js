@@ -8,7 +8,9 @@ var SUBJECT = "<" + RDF + "subject>", OBJECT = "<" + RDF + "object>";
 
 // text gives a typed literal as its text.
 function text(v) {
-  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  // The first character first: a regular expression call costs here.
+  if (typeof v !== "string" || v[0] !== '"') return v;
+  var m = /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
   return m ? m[1] : v;
 }
 

@@ -23,7 +23,9 @@ function props(node) {
   return out;
 }
 function text(v) {
-  var m = typeof v === "string" && /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
+  // The first character first: a regular expression call costs here.
+  if (typeof v !== "string" || v[0] !== '"') return v;
+  var m = /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
   return m ? m[1] : v;
 }
 function first(p, pred) { return p[pred] ? p[pred][0] : null; }
