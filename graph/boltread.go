@@ -140,6 +140,8 @@ type readTx struct {
 	tx      *bolt.Tx
 	log     *bolt.Bucket
 	buckets map[string]*bolt.Bucket // looked up so far; kept transactions only
+	cur     *bolt.Cursor            // on log, where the last entry read left it
+	at      uint64                  // the ID of the entry cur is on; 0: none
 	done    func()
 	gen     uint64
 	cache   bool // false while a write is under way
@@ -245,9 +247,7 @@ func (t *readTx) bucket(name []byte) *bolt.Bucket {
 
 // entry decodes the log entry of id, or returns nil if there is none.
 func (t *readTx) entry(id uint64) (*proto.Primitive, error) {
-	var k [8]byte
-	binary.BigEndian.PutUint64(k[:], id)
-	b := t.log.Get(k[:])
+	b := t.logEntry(id)
 	if b == nil {
 		return nil, nil
 	}
@@ -256,6 +256,47 @@ func (t *readTx) entry(id uint64) (*proto.Primitive, error) {
 		return nil, fmt.Errorf("decode log entry %d: %w", id, err)
 	}
 	return p, nil
+}
+
+// maxStep is how far past the last entry read logEntry steps its cursor
+// before it searches from the root instead.
+const maxStep = 8
+
+// logEntry returns the log's entry for id, or nil. The bulk loader gives a
+// subject's quads consecutive IDs (bolt_bulk.go writes them in
+// subject-predicate order) and a scan asks for an index entry's IDs in
+// order, so the entry wanted next is often the one after the last: a
+// cursor steps to it where a Get would search the B+tree from its root,
+// a fifth of a query's time when it reads an agency's assertions.
+func (t *readTx) logEntry(id uint64) []byte {
+	if t.cur == nil {
+		t.cur = t.log.Cursor()
+	}
+	if t.at != 0 && id > t.at && id-t.at <= maxStep {
+		for k, v := t.cur.Next(); len(k) == 8; k, v = t.cur.Next() {
+			t.at = binary.BigEndian.Uint64(k)
+			if t.at == id {
+				return v
+			}
+			if t.at > id {
+				return nil
+			}
+		}
+		t.at = 0
+		return nil
+	}
+	var key [8]byte
+	binary.BigEndian.PutUint64(key[:], id)
+	k, v := t.cur.Seek(key[:])
+	if len(k) != 8 {
+		t.at = 0
+		return nil
+	}
+	t.at = binary.BigEndian.Uint64(k)
+	if t.at != id {
+		return nil
+	}
+	return v
 }
 
 // quad returns the quad with ID id, deleted or not, or nil.
