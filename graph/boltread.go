@@ -53,10 +53,11 @@ type boltReader struct {
 	writeMu sync.Mutex
 	// A read-only store keeps its read transactions open between reads
 	// (see keep): readOnly says so, idle holds those not in use.
-	readOnly bool
-	idleMu   sync.Mutex
-	idle     []*readTx
-	shut     bool // release has run: transactions close, not idle
+	readOnly  bool
+	keepQuads bool // decoded quads go into the cache (Config.OneQuery)
+	idleMu    sync.Mutex
+	idle      []*readTx
+	shut      bool // release has run: transactions close, not idle
 }
 
 type (
@@ -78,10 +79,11 @@ const (
 	valueEntry = 80 // a value's entry and interface, before its text
 )
 
-func newBoltReader(db *guardedKV, readOnly bool) *boltReader {
+func newBoltReader(db *guardedKV, cfg Config) *boltReader {
 	return &boltReader{
-		db:       db,
-		readOnly: readOnly,
+		db:        db,
+		readOnly:  cfg.ReadOnly,
+		keepQuads: !cfg.OneQuery,
 		vals: otter.Must(&otter.Options[uint64, quad.Value]{
 			MaximumWeight: valueCacheBytes,
 			Weigher:       func(_ uint64, v quad.Value) uint32 { return valueWeight(v) },
@@ -308,7 +310,7 @@ func (t *readTx) quad(id uint64) (*proto.Primitive, error) {
 		}
 	}
 	p, err := t.entry(id)
-	if p != nil && t.fill {
+	if p != nil && t.fill && t.r.keepQuads {
 		t.r.quads.Set(k, p)
 	}
 	return p, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -150,6 +151,38 @@ func loadedBolt(t *testing.T, paths ...string) *Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// A store opened for one query keeps the values its query reads but no
+// decoded quads; one opened for many keeps both, and both answer alike.
+func TestStore_BoltOneQueryKeepsNoQuads(t *testing.T) {
+	ctx := context.Background()
+	s := loadedBolt(t, "../quads")
+	file := s.cfg.Address
+	s.Close()
+	var answers [2][]quad.Value
+	for i, once := range []bool{true, false} {
+		ro, err := Open(ctx, Config{Backend: Bolt, Address: file, ReadOnly: true, OneQuery: once})
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs := ro.QuadStore()
+		answers[i], err = path.StartPath(qs, quad.IRI("ICE")).In().Out().Iterate(ctx).AllValues(qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		quads, vals := ro.bolt.quads.EstimatedSize(), ro.bolt.vals.EstimatedSize()
+		ro.Close()
+		if vals == 0 {
+			t.Errorf("OneQuery %v: no values cached", once)
+		}
+		if once != (quads == 0) {
+			t.Errorf("OneQuery %v: %d quads cached", once, quads)
+		}
+	}
+	if len(answers[0]) == 0 || !slices.Equal(answers[0], answers[1]) {
+		t.Errorf("one query: %d answers; many: %d; want the same, some", len(answers[0]), len(answers[1]))
+	}
 }
 
 // A read-only Bolt store keeps its read transactions open and hands them

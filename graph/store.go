@@ -77,6 +77,12 @@ type Config struct {
 	// already exist: reading a mistyped path should fail, not create an
 	// empty store. Other backends ignore it.
 	ReadOnly bool
+	// OneQuery says the store serves one query and is closed: a command
+	// that answers and exits. A Bolt store then keeps no decoded quads for
+	// later queries, which will not come (a tenth of a cold query's time
+	// went into filling that cache); it still keeps values, which a query
+	// names over and over.
+	OneQuery bool
 }
 
 // ParseDB turns a --db value into a Config: empty is memory, a postgres:// or
@@ -188,7 +194,7 @@ func (s *Store) open() error {
 			qs.Close()
 			return err
 		}
-		s.bolt = newBoltReader(held.kv, s.cfg.ReadOnly)
+		s.bolt = newBoltReader(held.kv, s.cfg)
 		if err := s.bolt.readLive(); err != nil {
 			qs.Close()
 			return fmt.Errorf("read the store's mark of live quads: %w", err)

@@ -87,7 +87,7 @@ func runExport(ctx context.Context, app *App, opts *exportOptions) error {
 	if opts.Around == "" {
 		opts.Hops = 0
 	}
-	s, err := app.openStore(ctx, false)
+	s, err := app.openStore(ctx, oneQuery)
 	if err != nil {
 		return err
 	}

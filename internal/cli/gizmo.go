@@ -74,7 +74,7 @@ func runGizmo(ctx context.Context, app *App, opts *gizmoOptions) error {
 	case opts.Expr == "":
 		return graph.Errorf(graph.EINVALID, "no query: give one as an argument or with --file")
 	}
-	s, err := app.openStore(ctx, false)
+	s, err := app.openStore(ctx, oneQuery)
 	if err != nil {
 		return err
 	}

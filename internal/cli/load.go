@@ -42,7 +42,7 @@ func runLoad(ctx context.Context, app *App, opts *loadOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := app.openStore(ctx, true)
+	s, err := app.openStore(ctx, writing)
 	if err != nil {
 		return err
 	}

@@ -144,7 +144,7 @@ func runQuery(ctx context.Context, app *App, opts *queryOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := app.openStore(ctx, false)
+	s, err := app.openStore(ctx, oneQuery)
 	if err != nil {
 		return err
 	}

@@ -104,12 +104,22 @@ func (app *App) startProfile() error {
 	return nil
 }
 
+// storeUse is what a command does with its store.
+type storeUse int
+
+const (
+	oneQuery storeUse = iota // reads it for one query or pass, then exits
+	serving                  // reads it for many queries
+	writing                  // writes to it
+)
+
 // openStore opens the store --db names; with no --db it is a memory store
-// holding the bundled dataset. Unless writable, a Bolt file is opened
+// holding the bundled dataset. Unless writing, a Bolt file is opened
 // shared with other readers, and must exist.
-func (app *App) openStore(ctx context.Context, writable bool) (*graph.Store, error) {
+func (app *App) openStore(ctx context.Context, use storeUse) (*graph.Store, error) {
 	cfg := graph.ParseDB(app.DB)
-	cfg.ReadOnly = !writable
+	cfg.ReadOnly = use != writing
+	cfg.OneQuery = use == oneQuery
 	s, err := graph.Open(ctx, cfg)
 	if err != nil {
 		return nil, err

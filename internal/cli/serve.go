@@ -170,7 +170,11 @@ func serveOn(ctx context.Context, app *App, opts *serveOptions, s *graph.Store, 
 // the --db store (the bundled dataset when there is none).
 func serveStore(ctx context.Context, app *App, opts *serveOptions) (*graph.Store, error) {
 	if len(opts.Load) == 0 {
-		return app.openStore(ctx, opts.Writable)
+		use := serving
+		if opts.Writable {
+			use = writing
+		}
+		return app.openStore(ctx, use)
 	}
 	if app.DB != "" {
 		return nil, graph.Errorf(graph.EINVALID, "--load serves its files from memory: it cannot be combined with --db")

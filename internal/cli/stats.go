@@ -19,7 +19,7 @@ func newStatsCmd(app *App) *cobra.Command {
 }
 
 func runStats(ctx context.Context, app *App) error {
-	s, err := app.openStore(ctx, false)
+	s, err := app.openStore(ctx, oneQuery)
 	if err != nil {
 		return err
 	}
