@@ -95,6 +95,7 @@ type Session struct {
 
 	err   error
 	shape map[string]interface{}
+	names map[interface{}]string // see native
 }
 
 func (s *Session) context() context.Context {
@@ -152,10 +153,38 @@ func (s *Session) quadValueToNative(v quad.Value) interface{} {
 	return out
 }
 
+// maxNames bounds the nodes a session remembers the names of.
+const maxNames = 1 << 16
+
+// native returns the script value of the node ref: its name, converted. A
+// query reads the same nodes over and over (an assertion on each of its
+// ten-odd properties, the same few predicates on every row), and naming
+// and converting each anew (a value lookup, an IRI's "<…>" string built
+// again) was a tenth of a saved query's time. Only strings are kept: they
+// cannot be changed by whoever receives them, and a ref names the same
+// value for as long as it exists.
+func (s *Session) native(ref graph.Ref) interface{} {
+	if ref == nil {
+		return nil
+	}
+	k := ref.Key()
+	if v, ok := s.names[k]; ok {
+		return v
+	}
+	v := s.quadValueToNative(s.qs.NameOf(ref))
+	if str, ok := v.(string); ok {
+		if s.names == nil || len(s.names) >= maxNames {
+			s.names = make(map[interface{}]string)
+		}
+		s.names[k] = str
+	}
+	return v
+}
+
 func (s *Session) tagsToValueMap(m map[string]graph.Ref) map[string]interface{} {
-	outputMap := make(map[string]interface{})
+	outputMap := make(map[string]interface{}, len(m))
 	for k, v := range m {
-		if o := s.quadValueToNative(s.qs.NameOf(v)); o != nil {
+		if o := s.native(v); o != nil {
 			outputMap[k] = o
 		}
 	}
@@ -185,8 +214,8 @@ func (s *Session) runIteratorToArrayNoTags(it graph.Iterator, limit int) ([]inte
 	ctx := s.context()
 
 	output := make([]interface{}, 0)
-	err := graph.Iterate(ctx, it).Paths(false).Limit(limit).EachValue(s.qs, func(v quad.Value) {
-		if o := s.quadValueToNative(v); o != nil {
+	err := graph.Iterate(ctx, it).Paths(false).Limit(limit).Each(func(r graph.Ref) {
+		if o := s.native(r); o != nil {
 			output = append(output, o)
 		}
 	})

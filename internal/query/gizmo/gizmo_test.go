@@ -1,0 +1,59 @@
+package gizmo
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/memstore"
+	cquery "github.com/cayleygraph/cayley/query"
+	"github.com/cayleygraph/quad"
+)
+
+// countingStore counts the nodes it is asked to name.
+type countingStore struct {
+	graph.QuadStore
+	named int
+}
+
+func (c *countingStore) NameOf(r graph.Ref) quad.Value {
+	c.named++
+	return c.QuadStore.NameOf(r)
+}
+
+// A session names each node once, however many rows carry it: twenty
+// assertions with five properties each are 100 rows of three tags, but 1 +
+// 20 + 5 + 80 distinct nodes (the hub, the assertions, the predicates, the
+// values), and the answers are those of a store named on every read.
+func TestSession_NamesEachNodeOnce(t *testing.T) {
+	var qs []quad.Quad
+	for i := range 20 {
+		st := quad.IRI(fmt.Sprintf("st/%d", i))
+		qs = append(qs, quad.Make(st, quad.IRI("about"), quad.IRI("hub"), nil))
+		for p := range 4 {
+			qs = append(qs, quad.Make(st, quad.IRI(fmt.Sprintf("p%d", p)), quad.String(fmt.Sprintf("v%d-%d", i, p)), nil))
+		}
+	}
+	store := &countingStore{QuadStore: memstore.New(qs...)}
+	const src = `var sts = g.V("<hub>").In("<about>").ToArray();
+g.V.apply(g, sts).Tag("node").Out(null, "p").TagArray().forEach(function (r) { g.Emit(r.node + " " + r.p + " " + r.id); });`
+	it, err := NewSession(store).Execute(context.Background(), src, cquery.Options{Collation: cquery.JSON, Limit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	rows := map[string]bool{}
+	for it.Next(context.Background()) {
+		rows[it.Result().(string)] = true
+	}
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 100 || !rows[`<st/7> <p2> v7-2`] || !rows[`<st/19> <about> <hub>`] {
+		t.Fatalf("got %d distinct rows, want the 100 property rows (<st/7> <p2> v7-2 among them)", len(rows))
+	}
+	if distinct := 1 + 20 + 5 + 80; store.named > distinct {
+		t.Errorf("named %d nodes; want each of the %d distinct ones once", store.named, distinct)
+	}
+}
