@@ -1,0 +1,103 @@
+package query_test
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dop251/goja"
+)
+
+// helper returns the text of function name in src, from its doc comment
+// to its closing brace.
+func helper(t *testing.T, src, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)((?://[^\n]*\n)*)function ` + name + `\(.*?\n}\n`).FindString(src)
+	if m == "" {
+		t.Fatalf("no function %s", name)
+	}
+	return m
+}
+
+// Every saved query that sorts carries the same sortBy (a Gizmo script has
+// no imports), and it orders rows as a stable sort with byKeys would: over
+// random rows with nulls, numbers, ties, non-ASCII text and
+// the values that make it fall back to byKeys (mixed types, fractions,
+// separators).
+func TestSortBy_OrdersAsByKeys(t *testing.T) {
+	var sortBy, byKeys string
+	for name, q := range mustSaved(t) {
+		if !strings.Contains(q.Source, "function sortBy(") {
+			continue
+		}
+		s, b := helper(t, q.Source, "sortBy"), helper(t, q.Source, "byKeys")
+		if sortBy == "" {
+			sortBy, byKeys = s, b
+		} else if s != sortBy || b != byKeys {
+			t.Errorf("%s: its sortBy or byKeys differs from the other queries'", name)
+		}
+	}
+	if sortBy == "" {
+		t.Fatal("no saved query has sortBy")
+	}
+	vm := goja.New()
+	if _, err := vm.RunString(byKeys + sortBy + `
+function stable(rows, keys) {
+  var cmp = byKeys(keys);
+  return rows.map(function (r, i) { return [r, i]; })
+    .sort(function (a, b) { return cmp(a[0], b[0]) || a[1] - b[1]; })
+    .map(function (p) { return p[0]; });
+}
+function check(text, keys) {
+  var rows = JSON.parse(text);
+  var got = JSON.stringify(sortBy(rows, keys)), want = JSON.stringify(stable(rows, keys));
+  return got === want ? "" : got + "\n want " + want;
+}`); err != nil {
+		t.Fatal(err)
+	}
+	check, _ := goja.AssertFunction(vm.Get("check"))
+	rnd := rand.New(rand.NewPCG(1, 2))
+	pick := func(vals ...any) any { return vals[rnd.IntN(len(vals))] }
+	keys := vm.ToValue([]any{"a", "b", "c"})
+	for round := range 300 {
+		numbers := round%2 == 0 // key c holds numbers, or strings
+		rows := []map[string]any{}
+		for range rnd.IntN(40) {
+			row := map[string]any{}
+			for _, k := range []string{"a", "b", "c", "d"} {
+				switch pick("value", "value", "null", "none") {
+				case "value":
+					if k == "c" && numbers {
+						row[k] = pick(0, 1, 2, 10, 999999999999999)
+					} else {
+						row[k] = pick("", "a", "ab", "b", "n", "<ICE>", "<ICE> x", "Été", "été", "quote “x”", "z")
+					}
+				case "null":
+					row[k] = nil
+				case "none":
+					// A key missing from some rows and null in others makes
+					// byKeys inconsistent (each sorts after the other);
+					// sortBy takes both as null. Only d, not a key, goes
+					// missing here.
+					if k != "d" {
+						row[k] = nil
+					}
+				}
+			}
+			rows = append(rows, row)
+		}
+		if round%10 == 1 && len(rows) > 0 { // values that make it fall back
+			rows[0][pick("a", "c").(string)] = pick(1.5, -1, 1e15, "a\u0000b", "\u0001", "x\u0002", true, 3, "s")
+		}
+		text, _ := json.Marshal(rows)
+		out, err := check(goja.Undefined(), vm.ToValue(string(text)), keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := out.String(); diff != "" {
+			t.Fatalf("rows %s:\n got %s", text, diff)
+		}
+	}
+}
