@@ -411,7 +411,8 @@ const maxBatch = 256
 // a list of quad IDs (uvarints), each looked up in the log.
 //
 // It reads in batches, each in a transaction of its own that is closed
-// before Next returns. A read transaction held between calls would deadlock
+// (on a read-only store: handed back, see reuse) before Next returns. A
+// read transaction held between calls of a writable store would deadlock
 // the process as soon as a write had to grow the file while the query
 // opened another one: Bolt's writer waits for every reader to finish before
 // it remaps the file, and new readers wait for the writer. Between batches
