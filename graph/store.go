@@ -79,7 +79,7 @@ type Config struct {
 	ReadOnly bool
 	// OneQuery says the store serves one query and is closed: a command
 	// that answers and exits. A Bolt store then keeps no decoded quads for
-	// later queries, which will not come (a tenth of a cold query's time
+	// later queries, which will not come (7–8 % of a cold query's time
 	// went into filling that cache); it still keeps values, which a query
 	// names over and over.
 	OneQuery bool
