@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/agencygraph/agencygraph/graph"
 	"github.com/agencygraph/agencygraph/quads"
@@ -139,11 +140,9 @@ func (app *App) openStore(ctx context.Context, use storeUse) (*graph.Store, erro
 }
 
 // isTerminal reports whether w is a terminal, for progress bars and tables.
+// It asks the terminal driver: /dev/null is a character device too, and a
+// command sent there is not talking to a person.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
