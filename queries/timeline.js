@@ -92,18 +92,38 @@ function sortBy(rows, keys) {
   return coded.map(function (c) { return rows[c.slice(-10) - 1e9]; });
 }
 
-var TYPE = "<" + RDF + "type>";
+var TYPE = "<" + RDF + "type>", PUBLISHED = "<http://schema.org/datePublished>";
+// published and isArticle hold, by source, its publication date and
+// whether it is an article. Read for the sources at hand only: a large graph
+// has tens of thousands of sources, and an entity's assertions cite few.
 var published = {}, isArticle = {};
-g.V("<Article>", "<Dataset>").Tag("type").In(TYPE).Tag("src").Out("<http://schema.org/datePublished>").TagArray()
-  .forEach(function (r) { published[r.src] = text(r.id); isArticle[r.src] = r.type === "<Article>"; });
+function readSources(srcs) {
+  var p = propsOf(srcs);
+  srcs.forEach(function (src) {
+    var types = p[src][TYPE] || [];
+    if (types.indexOf("<Article>") < 0 && types.indexOf("<Dataset>") < 0) return;
+    isArticle[src] = types.indexOf("<Article>") >= 0;
+    if (p[src][PUBLISHED]) published[src] = p[src][PUBLISHED][0];
+  });
+}
 
 var sts;
 if (entity === null) {
   // The articles' own assertions: the datasets hold many more, all undated.
   sts = [];
-  Object.keys(isArticle).sort().forEach(function (src) {
-    if (isArticle[src]) g.V(src).In(SOURCE).ToArray().forEach(function (st) { sts.push(st); });
-  });
+  var articles = g.V("<Article>").In(TYPE);
+  articles.ToArray().forEach(function (src) { isArticle[src] = true; });
+  articles.Tag("src").Out(PUBLISHED).TagArray().forEach(function (r) { published[r.src] = text(r.id); });
+  // A thousand articles to a traversal, each article's assertions kept
+  // together and the articles in order.
+  var list = Object.keys(isArticle).sort();
+  for (var i = 0; i < list.length; i += 1000) {
+    var bySrc = {};
+    g.V.apply(g, list.slice(i, i + 1000)).Tag("src").In(SOURCE).TagArray().forEach(function (r) {
+      (bySrc[r.src] = bySrc[r.src] || []).push(r.id);
+    });
+    list.slice(i, i + 1000).forEach(function (src) { (bySrc[src] || []).forEach(function (st) { sts.push(st); }); });
+  }
 } else {
   var seen = {};
   sts = g.V(entity).In(SUBJECT).ToArray().concat(g.V(entity).In(OBJECT).ToArray()).filter(function (st) {
@@ -111,6 +131,11 @@ if (entity === null) {
   });
 }
 var rows = [], all = propsOf(sts);
+if (entity !== null) {
+  var srcs = {};
+  sts.forEach(function (st) { (all[st][SOURCE] || []).forEach(function (src) { srcs[src] = true; }); });
+  readSources(Object.keys(srcs));
+}
 sts.forEach(function (st) {
   var p = all[st], src = first(p, SOURCE);
   if (entity === null && !isArticle[src]) return;
