@@ -8,25 +8,6 @@
 // hop away, and so on. Each edge
 // appears once, however many sources state it.
 
-var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
-var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
-
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
-  var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
-  });
-  return out;
-}
-function text(v) {
-  // The first character first: a regular expression call costs here.
-  if (typeof v !== "string" || v[0] !== '"') return v;
-  var m = /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
-  return m ? m[1] : v;
-}
-function first(p, pred) { return p[pred] ? p[pred][0] : null; }
 // byKeys sorts rows by the given keys in turn.
 function byKeys(keys) {
   return function (a, b) {

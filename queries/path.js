@@ -14,21 +14,17 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// props returns a node's outgoing values by predicate, typed literals as text.
-function props(node) {
-  var out = {};
-  g.V(node).Out(null, "p").TagArray().forEach(function (r) {
-    (out[r.p] = out[r.p] || []).push(text(r.id));
-  });
-  return out;
-}
+// props returns the outgoing values by predicate of node, as ToArray names
+// them, read by PropertyMap, this tool's addition to Gizmo.
+function props(node) { return g.V(node).PropertyMap()[node] || {}; }
 function text(v) {
   // The first character first: a regular expression call costs here.
   if (typeof v !== "string" || v[0] !== '"') return v;
   var m = /^"([\s\S]*)"\^\^<[^>]*>$/.exec(v);
   return m ? m[1] : v;
 }
-function first(p, pred) { return p[pred] ? p[pred][0] : null; }
+// first returns the first value of pred in p, a typed literal as its text.
+function first(p, pred) { return p[pred] ? text(p[pred][0]) : null; }
 // byKeys sorts rows by the given keys in turn.
 function byKeys(keys) {
   return function (a, b) {

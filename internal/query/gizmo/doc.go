@@ -29,6 +29,8 @@
 //     that it can be linked next to Cayley's own gizmo package.
 //   - A session converts each node's name once (Session.native) and reuses
 //     the string; results are the same, only faster.
+//   - A path has one more final, PropertyMap (props.go): each end node's
+//     outgoing values by predicate, as one map, built in Go.
 //
 // As in Cayley, scripts have no access to files, the network or the
 // process: goja provides no require, load, XMLHttpRequest or process.

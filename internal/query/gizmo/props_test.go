@@ -1,0 +1,143 @@
+package gizmo
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/iterator"
+	"github.com/cayleygraph/cayley/graph/memstore"
+	cquery "github.com/cayleygraph/cayley/query"
+	"github.com/cayleygraph/quad"
+)
+
+// propsStore holds two statements with repeated, typed and language-tagged
+// values (which a JSON session gives as 60 and "hola", as ToArray does), a node with no outgoing quads (<leaf>) and a quad in a label.
+func propsStore() *memstore.QuadStore {
+	return memstore.New(
+		quad.Make(quad.IRI("st/1"), quad.IRI("quote"), quad.String(`"We are 287(g)"`), nil),
+		quad.Make(quad.IRI("st/1"), quad.IRI("figure"), quad.TypedString{Value: "60", Type: "http://www.w3.org/2001/XMLSchema#integer"}, nil),
+		quad.Make(quad.IRI("st/1"), quad.IRI("source"), quad.IRI("src/a"), nil),
+		quad.Make(quad.IRI("st/1"), quad.IRI("source"), quad.IRI("src/b"), nil),
+		quad.Make(quad.IRI("st/1"), quad.IRI("about"), quad.IRI("leaf"), quad.IRI("g1")),
+		quad.Make(quad.IRI("st/2"), quad.IRI("quote"), quad.LangString{Value: "hola", Lang: "es"}, nil),
+		quad.Make(quad.IRI("st/2"), quad.IRI("about"), quad.IRI("leaf"), nil),
+	)
+}
+
+// run executes src on qs and returns what it emitted.
+func run(ctx context.Context, qs graph.QuadStore, src string) ([]interface{}, error) {
+	it, err := NewSession(qs).Execute(ctx, src, cquery.Options{Collation: cquery.JSON, Limit: -1})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []interface{}
+	for it.Next(ctx) {
+		out = append(out, it.Result())
+	}
+	return out, it.Err()
+}
+
+func TestPropertyMap(t *testing.T) {
+	st1 := map[string]interface{}{
+		"<quote>":  []interface{}{`"We are 287(g)"`},
+		"<figure>": []interface{}{int64(60)},
+		"<source>": []interface{}{"<src/a>", "<src/b>"},
+		"<about>":  []interface{}{"<leaf>"},
+	}
+	st2 := map[string]interface{}{
+		"<quote>": []interface{}{"hola"},
+		"<about>": []interface{}{"<leaf>"},
+	}
+	for _, tc := range []struct {
+		name, path string
+		want       map[string]interface{}
+	}{
+		{"one node", `g.V("<st/1>")`, map[string]interface{}{"<st/1>": st1}},
+		{"end of a traversal", `g.V("<leaf>").In("<about>")`, map[string]interface{}{"<st/1>": st1, "<st/2>": st2}},
+		{"a node twice", `g.V("<st/2>", "<st/2>")`, map[string]interface{}{"<st/2>": st2}},
+		{"no outgoing quads", `g.V("<leaf>")`, map[string]interface{}{"<leaf>": map[string]interface{}{}}},
+		{"a node the store lacks", `g.V("<nowhere>")`, map[string]interface{}{}},
+		{"typed literal node", `g.V("<st/1>").Out("<figure>")`, map[string]interface{}{"60": map[string]interface{}{}}},
+		{"literal node", `g.V("<st/1>").Out("<quote>")`, map[string]interface{}{`"We are 287(g)"`: map[string]interface{}{}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := run(context.Background(), propsStore(), `g.Emit(`+tc.path+`.PropertyMap());`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || !reflect.DeepEqual(got[0], tc.want) {
+				t.Errorf("%s.PropertyMap() = %#v, want %#v", tc.path, got, tc.want)
+			}
+		})
+	}
+}
+
+// PropertyMap is the grouping a script would make of Tag/Out(null)/TagArray
+// rows, values in the same order.
+func TestPropertyMap_MatchesTagArrayGrouping(t *testing.T) {
+	const src = `var nodes = g.V("<leaf>").In("<about>").ToArray();
+var grouped = {};
+g.V.apply(g, nodes).Tag("n").Out(null, "p").TagArray().forEach(function (r) {
+	var props = grouped[r.n] = grouped[r.n] || {};
+	(props[r.p] = props[r.p] || []).push(r.id);
+});
+g.Emit(grouped);
+g.Emit(g.V.apply(g, nodes).PropertyMap());`
+	got, err := run(context.Background(), propsStore(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || len(got[0].(map[string]interface{})) != 2 {
+		t.Fatalf("got %#v, want two emitted maps of the two statements", got)
+	}
+	if !reflect.DeepEqual(got[0], got[1]) {
+		t.Errorf("PropertyMap() = %#v\nTagArray grouping = %#v", got[1], got[0])
+	}
+}
+
+func TestPropertyMap_Shape(t *testing.T) {
+	shape, err := NewSession(propsStore()).ShapeOf(`g.V("<st/1>").PropertyMap()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nodes, _ := shape.(map[string]interface{})["nodes"].([]iterator.Node); len(nodes) == 0 {
+		t.Errorf("ShapeOf(PropertyMap) = %#v, want the path's nodes", shape)
+	}
+}
+
+// cancellingStore ends the query's context when a node's quads are first
+// asked for, as a deadline would in the middle of a PropertyMap, and counts
+// the nodes read.
+type cancellingStore struct {
+	*memstore.QuadStore
+	cancel context.CancelFunc
+	read   int
+}
+
+func (c *cancellingStore) QuadIterator(d quad.Direction, v graph.Ref) graph.Iterator {
+	c.cancel()
+	c.read++
+	return c.QuadStore.QuadIterator(d, v)
+}
+
+// A PropertyMap of many nodes stops reading them when its context ends: the
+// VM's interrupt cannot stop a loop in Go.
+func TestPropertyMap_StopsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := &cancellingStore{QuadStore: propsStore(), cancel: cancel}
+	got, err := run(ctx, store, `g.Emit(g.V("<st/1>", "<st/2>").PropertyMap());`)
+	if len(got) > 0 {
+		t.Errorf("emitted %#v after its context ended", got)
+	}
+	if err == nil || !strings.Contains(err.Error(), "cancel") {
+		t.Errorf("err = %v, want the context's cancellation", err)
+	}
+	if store.read != 1 {
+		t.Errorf("read the quads of %d nodes, want 1 of 2: the first, during which the context ended", store.read)
+	}
+}
