@@ -72,13 +72,14 @@ function relations(predicates) {
   return predicates.ToArray().filter(function (p) { return !NOT_RELATION.test(p); });
 }
 
-// step returns the relationship edges touching any of nodes, once each:
+// step returns the relationship edges touching any of nodes that seen
+// does not hold yet, once each, and adds them to seen:
 // {node, other, subject, predicate, object}.
-function step(nodes) {
-  var out = [], seen = {};
+function step(nodes, seen) {
+  var out = [];
   function add(node, other, s, p, o) {
     var key = s + " " + p + " " + o;
-    if (typeof other !== "string" || other.charAt(0) !== "<" || NOT_RELATION.test(p) || seen[key]) return;
+    if (typeof other !== "string" || other.charAt(0) !== "<" || seen[key]) return;
     seen[key] = true;
     out.push({ node: node, other: other, subject: s, predicate: p, object: o });
   }
@@ -95,10 +96,7 @@ var rows = [], seen = {}, dist = {}, frontier = [entity];
 dist[entity] = 0;
 for (var h = 1; h <= hops && frontier.length > 0; h++) {
   var next = [];
-  step(frontier).forEach(function (e) {
-    var key = e.subject + " " + e.predicate + " " + e.object;
-    if (seen[key]) return;
-    seen[key] = true;
+  step(frontier, seen).forEach(function (e) {
     if (dist[e.other] === undefined) { dist[e.other] = h; next.push(e.other); }
     rows.push({ subject: e.subject, predicate: e.predicate, object: e.object, hops: h });
   });
