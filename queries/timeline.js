@@ -83,16 +83,21 @@ function sortBy(rows, keys) {
 
 var TYPE = "<" + RDF + "type>", PUBLISHED = "<http://schema.org/datePublished>";
 // published and isArticle hold, by source, its publication date and
-// whether it is an article. Read for the sources at hand only: a large graph
-// has tens of thousands of sources, and an entity's assertions cite few.
+// whether it is an article.
 var published = {}, isArticle = {};
-function readSources(srcs) {
-  var p = propsOf(srcs);
-  srcs.forEach(function (src) {
-    var types = p[src][TYPE] || [];
-    if (types.indexOf("<Article>") < 0 && types.indexOf("<Dataset>") < 0) return;
-    isArticle[src] = types.indexOf("<Article>") >= 0;
-    if (p[src][PUBLISHED]) published[src] = first(p[src], PUBLISHED);
+// readPublished records the publication dates of those of srcs that are
+// articles or datasets. It reads only the sources at hand (a large graph
+// has tens of thousands, and an entity's assertions cite few) and only
+// their type and date links: reading every property of a source, its
+// title and address among them, took a third of the query's time.
+function readPublished(srcs) {
+  var typed = [];
+  ["<Article>", "<Dataset>"].forEach(function (type) {
+    if (srcs.length > 0) typed = typed.concat(g.V.apply(g, srcs).Has(TYPE, type).ToArray());
+  });
+  if (typed.length === 0) return;
+  g.V.apply(g, typed).Tag("src").Out(PUBLISHED).TagArray().forEach(function (r) {
+    if (published[r.src] === undefined) published[r.src] = text(r.id);
   });
 }
 
@@ -123,7 +128,7 @@ var rows = [], all = propsOf(sts);
 if (entity !== null) {
   var srcs = {};
   sts.forEach(function (st) { (all[st][SOURCE] || []).forEach(function (src) { srcs[src] = true; }); });
-  readSources(Object.keys(srcs));
+  readPublished(Object.keys(srcs));
 }
 sts.forEach(function (st) {
   var p = all[st], src = first(p, SOURCE);
