@@ -3,47 +3,74 @@ package query_test
 import (
 	"encoding/json"
 	"math/rand/v2"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/dop251/goja"
 )
 
-// helper returns the text of function name in src, from its doc comment
-// to its closing brace.
-func helper(t *testing.T, src, name string) string {
-	t.Helper()
-	m := regexp.MustCompile(`(?s)((?://[^\n]*\n)*)function ` + name + `\(.*?\n}\n`).FindString(src)
-	if m == "" {
-		t.Fatalf("no function %s", name)
+// helper returns the text of function name in src, from "function" to
+// its closing brace: the end of its line when the braces on that line
+// balance, else the first line that is only "}".
+func helper(src, name string) (string, bool) {
+	start := strings.Index(src, "\nfunction "+name+"(")
+	if start < 0 {
+		return "", false
 	}
-	return m
+	rest := src[start+1:]
+	line, _, _ := strings.Cut(rest, "\n")
+	if strings.Count(line, "{") == strings.Count(line, "}") {
+		return line, true
+	}
+	end := strings.Index(rest, "\n}\n")
+	if end < 0 {
+		return "", false
+	}
+	return rest[:end+2], true
 }
 
-// Every saved query that sorts carries the same sortBy (a Gizmo script has
-// no imports), and it orders rows as a stable sort with byKeys would: over
-// random rows with nulls, numbers, ties, non-ASCII text and
-// the values that make it fall back to byKeys (mixed types, fractions,
-// separators).
+// A Gizmo script has no imports, so each saved query carries its own copy
+// of the helpers it needs; every copy of one must be the same code.
+func TestSavedQueries_ShareHelpers(t *testing.T) {
+	saved := mustSaved(t)
+	for _, name := range []string{"text", "first", "propsOf", "props", "byKeys", "sortBy"} {
+		t.Run(name, func(t *testing.T) {
+			var want, from string
+			for qname, q := range saved {
+				got, ok := helper(q.Source, name)
+				if !ok {
+					continue
+				}
+				if want == "" {
+					want, from = got, qname
+				} else if got != want {
+					t.Errorf("%s's %s differs from %s's:\n%s\nagainst\n%s", qname, name, from, got, want)
+				}
+			}
+			if want == "" {
+				t.Fatalf("no saved query has %s", name)
+			}
+		})
+	}
+}
+
+// sortBy orders rows as a stable sort with byKeys would: over random rows
+// with nulls, numbers, ties, non-ASCII text and the values that make it
+// fall back to byKeys (mixed types, fractions, separators).
 func TestSortBy_OrdersAsByKeys(t *testing.T) {
-	var sortBy, byKeys string
-	for name, q := range mustSaved(t) {
-		if !strings.Contains(q.Source, "function sortBy(") {
-			continue
-		}
-		s, b := helper(t, q.Source, "sortBy"), helper(t, q.Source, "byKeys")
-		if sortBy == "" {
-			sortBy, byKeys = s, b
-		} else if s != sortBy || b != byKeys {
-			t.Errorf("%s: its sortBy or byKeys differs from the other queries'", name)
+	var sortBy string
+	for _, q := range mustSaved(t) {
+		if s, ok := helper(q.Source, "sortBy"); ok {
+			sortBy, _ = helper(q.Source, "byKeys")
+			sortBy = sortBy + "\n" + s + "\n"
+			break
 		}
 	}
 	if sortBy == "" {
 		t.Fatal("no saved query has sortBy")
 	}
 	vm := goja.New()
-	if _, err := vm.RunString(byKeys + sortBy + `
+	if _, err := vm.RunString(sortBy + `
 function stable(rows, keys) {
   var cmp = sortsByKeys(keys);
   return rows.map(function (r, i) { return [r, i]; })
