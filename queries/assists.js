@@ -27,7 +27,7 @@ function text(v) {
   return m ? m[1] : v;
 }
 // first returns the first value of pred in p, a typed literal as its text.
-function first(p, pred) { return p[pred] ? text(p[pred][0]) : null; }
+function first(p, pred) { var v = p[pred]; return v ? text(v[0]) : null; }
 // byKeys sorts rows by the given keys in turn.
 function byKeys(keys) {
   return function (a, b) {
