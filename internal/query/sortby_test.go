@@ -58,19 +58,20 @@ func TestSavedQueries_ShareHelpers(t *testing.T) {
 // with nulls, numbers, ties, non-ASCII text and the values that make it
 // fall back to byKeys (mixed types, fractions, separators).
 func TestSortBy_OrdersAsByKeys(t *testing.T) {
-	var sortBy string
+	var helpers string // byKeys and sortBy, from a query that has both
 	for _, q := range mustSaved(t) {
-		if s, ok := helper(q.Source, "sortBy"); ok {
-			sortBy, _ = helper(q.Source, "byKeys")
-			sortBy = sortBy + "\n" + s + "\n"
+		s, hasSortBy := helper(q.Source, "sortBy")
+		b, hasByKeys := helper(q.Source, "byKeys")
+		if hasSortBy && hasByKeys {
+			helpers = b + "\n" + s + "\n"
 			break
 		}
 	}
-	if sortBy == "" {
-		t.Fatal("no saved query has sortBy")
+	if helpers == "" {
+		t.Fatal("no saved query has sortBy and byKeys")
 	}
 	vm := goja.New()
-	if _, err := vm.RunString(sortBy + `
+	if _, err := vm.RunString(helpers + `
 function stable(rows, keys) {
   var cmp = sortsByKeys(keys);
   return rows.map(function (r, i) { return [r, i]; })

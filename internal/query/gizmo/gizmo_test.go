@@ -22,6 +22,20 @@ func (c *countingStore) NameOf(r graph.Ref) quad.Value {
 	return c.QuadStore.NameOf(r)
 }
 
+// run executes src on qs and returns what it emitted.
+func run(ctx context.Context, qs graph.QuadStore, src string) ([]interface{}, error) {
+	it, err := NewSession(qs).Execute(ctx, src, cquery.Options{Collation: cquery.JSON, Limit: -1})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []interface{}
+	for it.Next(ctx) {
+		out = append(out, it.Result())
+	}
+	return out, it.Err()
+}
+
 // A session names each node once, however many rows carry it: twenty
 // assertions with five properties each are 100 rows of three tags, but 1 +
 // 20 + 5 + 80 distinct nodes (the hub, the assertions, the predicates, the
@@ -38,17 +52,13 @@ func TestSession_NamesEachNodeOnce(t *testing.T) {
 	store := &countingStore{QuadStore: memstore.New(qs...)}
 	const src = `var sts = g.V("<hub>").In("<about>").ToArray();
 g.V.apply(g, sts).Tag("node").Out(null, "p").TagArray().forEach(function (r) { g.Emit(r.node + " " + r.p + " " + r.id); });`
-	it, err := NewSession(store).Execute(context.Background(), src, cquery.Options{Collation: cquery.JSON, Limit: -1})
+	got, err := run(context.Background(), store, src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer it.Close()
 	rows := map[string]bool{}
-	for it.Next(context.Background()) {
-		rows[it.Result().(string)] = true
-	}
-	if err := it.Err(); err != nil {
-		t.Fatal(err)
+	for _, r := range got {
+		rows[r.(string)] = true
 	}
 	if len(rows) != 100 || !rows[`<st/7> <p2> v7-2`] || !rows[`<st/19> <about> <hub>`] {
 		t.Fatalf("got %d distinct rows, want the 100 property rows (<st/7> <p2> v7-2 among them)", len(rows))

@@ -9,12 +9,12 @@ import (
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/memstore"
-	cquery "github.com/cayleygraph/cayley/query"
 	"github.com/cayleygraph/quad"
 )
 
 // propsStore holds two statements with repeated, typed and language-tagged
-// values (which a JSON session gives as 60 and "hola", as ToArray does), a node with no outgoing quads (<leaf>) and a quad in a label.
+// values (which a JSON session gives as 60 and "hola", as ToArray does), a
+// node with no outgoing quads (<leaf>) and a quad in a label.
 func propsStore() *memstore.QuadStore {
 	return memstore.New(
 		quad.Make(quad.IRI("st/1"), quad.IRI("quote"), quad.String(`"We are 287(g)"`), nil),
@@ -25,20 +25,6 @@ func propsStore() *memstore.QuadStore {
 		quad.Make(quad.IRI("st/2"), quad.IRI("quote"), quad.LangString{Value: "hola", Lang: "es"}, nil),
 		quad.Make(quad.IRI("st/2"), quad.IRI("about"), quad.IRI("leaf"), nil),
 	)
-}
-
-// run executes src on qs and returns what it emitted.
-func run(ctx context.Context, qs graph.QuadStore, src string) ([]interface{}, error) {
-	it, err := NewSession(qs).Execute(ctx, src, cquery.Options{Collation: cquery.JSON, Limit: -1})
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	var out []interface{}
-	for it.Next(ctx) {
-		out = append(out, it.Result())
-	}
-	return out, it.Err()
 }
 
 func TestPropertyMap(t *testing.T) {
