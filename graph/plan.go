@@ -175,7 +175,7 @@ func (s *sizedStore) ValuesOf(ctx context.Context, refs []cgraph.Ref) ([]quad.Va
 // predicate and object together fall back to joining one scan per
 // direction, which reads each node's every quad. Cayley finds its store's
 // optimizer by type, so without this method the wrapper would also hide
-// the kv store's own.
+// the kv store's own. A large fixed set becomes a nodeSet.
 func (s *sizedStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
 	switch sh := sh.(type) {
 	case shape.QuadsAction:
@@ -183,7 +183,7 @@ func (s *sizedStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
 	case shape.Quads:
 		return s.optimizeLinks(sh)
 	}
-	return sh, false
+	return asNodeSet(sh)
 }
 
 func (s *sizedStore) optimizeFixed(qa shape.QuadsAction) (shape.Shape, bool) {
@@ -259,7 +259,7 @@ func (s *sizedStore) optimizeLinks(q shape.Quads) (shape.Shape, bool) {
 	if pi < 0 || ni < 0 {
 		return q, false
 	}
-	links := predicateLinks{qs: s, dir: q[ni].Dir, pred: pred, nodes: q[ni].Values}
+	links := predicateLinks{qs: s, dir: q[ni].Dir, pred: pred, nodes: distinct(q[ni].Values)}
 	var rest shape.Quads
 	for i, f := range q {
 		if i != pi && i != ni {
@@ -270,6 +270,37 @@ func (s *sizedStore) optimizeLinks(q shape.Quads) (shape.Shape, bool) {
 		return links, true
 	}
 	return shape.Intersect{links, rest}, true
+}
+
+// distinct is a fixed set of nodes with each node once. The links are
+// walked from each node in turn, where Cayley checks each of the
+// predicate's quads against the set: a node given twice (g.V(a, a)) would
+// give its links twice, which Cayley's answer does not.
+func distinct(v shape.Shape) shape.Shape {
+	var vals []cgraph.Ref
+	switch f := v.(type) {
+	case shape.Fixed:
+		vals = f
+	case nodeSet:
+		vals = f
+	default:
+		return v
+	}
+	seen := make(map[interface{}]bool, len(vals))
+	out := make([]cgraph.Ref, 0, len(vals))
+	for _, r := range vals {
+		if k := cgraph.ToKey(r); !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	if len(out) == len(vals) {
+		return v
+	}
+	if _, ok := v.(nodeSet); ok {
+		return nodeSet(out)
+	}
+	return shape.Fixed(out)
 }
 
 // allNodes reports whether v constrains nothing: every node, perhaps tagged.

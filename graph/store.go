@@ -15,8 +15,8 @@ import (
 	"github.com/cayleygraph/cayley/clog"
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
-	_ "github.com/cayleygraph/cayley/graph/memstore" // the embedded default
-	_ "github.com/cayleygraph/cayley/writer"         // registers the "single" writer
+	"github.com/cayleygraph/cayley/graph/memstore" // the embedded default
+	_ "github.com/cayleygraph/cayley/writer"       // registers the "single" writer
 	hkv "github.com/hidal-go/hidalgo/kv"
 	hbolt "github.com/hidal-go/hidalgo/kv/bolt"
 )
@@ -254,6 +254,9 @@ func (s *Store) ScanQuadStore() cgraph.QuadStore { return s.quadStore(false) }
 func (s *Store) quadStore(fill bool) cgraph.QuadStore {
 	if kqs, ok := s.qs.(*kv.QuadStore); ok && s.bolt != nil {
 		return &sizedStore{QuadStore: kqs, bolt: s.bolt, fill: fill, indexes: s.indexes}
+	}
+	if mqs, ok := s.qs.(*memstore.QuadStore); ok {
+		return memoryStore{mqs}
 	}
 	return s.qs
 }
