@@ -20,8 +20,8 @@ const minNodeSet = 32
 // its values in turn ("fixed iterators … are by definition kind of tiny"),
 // but a script hands g.V the hundreds or thousands of nodes an earlier
 // step found, and a Has on them checks every node of the other side
-// against all of them: timeline DHS on the 1M-quad store spent a quarter
-// of its time there, 8,000 sources checked against 3,500.
+// against all of them: timeline DHS on the 1M-quad store checked 21,244
+// articles against its 3,929 cited sources, a quarter of its time.
 type nodeSet shape.Fixed
 
 func (s nodeSet) BuildIterator(cgraph.QuadStore) cgraph.Iterator {
