@@ -137,7 +137,13 @@ func quadsRead(s *Store) map[string]int {
 // paths.
 func loadedBolt(t *testing.T, paths ...string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Config{Backend: Bolt, Address: filepath.Join(t.TempDir(), "g.bolt")})
+	return loaded(t, Config{Backend: Bolt, Address: filepath.Join(t.TempDir(), "g.bolt")}, paths...)
+}
+
+// loaded returns the store cfg opens, holding the quads of paths.
+func loaded(t *testing.T, cfg Config, paths ...string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

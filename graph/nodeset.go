@@ -11,8 +11,9 @@ import (
 )
 
 // minNodeSet is the size from which a fixed set of nodes is looked up by
-// hash: below it Cayley's Fixed, whose shape its optimizer knows by type,
-// is as fast.
+// hash. Smaller sets stay Cayley's Fixed, which its optimizer knows by type
+// (a set of one node is a constant to it); a list of a few dozen is quick
+// to search.
 const minNodeSet = 32
 
 // nodeSet is a fixed set of nodes, like Cayley's Fixed, whose membership
@@ -38,35 +39,33 @@ func asNodeSet(sh shape.Shape) (shape.Shape, bool) {
 	return sh, false
 }
 
-// setIterator is Cayley's Fixed iterator with a hashed Contains. Its
-// Next, Stats and legacy form are Fixed's own: the planner sizes a LinksTo
-// over a *iterator.Fixed from its values, and Gizmo's query shape names
-// them.
+// setIterator is Cayley's Fixed iterator with a hashed Contains. It
+// iterates, costs and names itself as Fixed, and its legacy form is a
+// *iterator.Fixed, which the planner sizes a LinksTo over exactly and
+// Gizmo's query shape names the values of. The index is built on the first
+// membership check: a set that is only walked needs none.
 type setIterator struct {
-	fixed cgraph.IteratorShape
-	vals  []cgraph.Ref
-	index map[interface{}]int // a value's key → its first position in vals
+	cgraph.IteratorShape // Cayley's Fixed of vals
+	vals                 []cgraph.Ref
+	index                map[interface{}]int // a value's key → its first position in vals
 }
 
 func newSetIterator(vals []cgraph.Ref) *setIterator {
-	index := make(map[interface{}]int, len(vals))
-	for i, v := range vals {
-		if _, dup := index[cgraph.ToKey(v)]; !dup {
-			index[cgraph.ToKey(v)] = i
-		}
-	}
-	return &setIterator{fixed: iterator.NewFixed(vals...).AsShape(), vals: vals, index: index}
+	return &setIterator{IteratorShape: iterator.NewFixed(vals...).AsShape(), vals: vals}
 }
 
-func (it *setIterator) Iterate() cgraph.Scanner { return it.fixed.Iterate() }
-func (it *setIterator) Lookup() cgraph.Index    { return &setContains{set: it} }
-func (it *setIterator) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
-	return it.fixed.Stats(ctx)
+func (it *setIterator) Lookup() cgraph.Index {
+	if it.index == nil {
+		it.index = make(map[interface{}]int, len(it.vals))
+		for i := len(it.vals) - 1; i >= 0; i-- { // the first of repeats last
+			it.index[cgraph.ToKey(it.vals[i])] = i
+		}
+	}
+	return &setContains{set: it}
 }
+
 func (it *setIterator) Optimize(context.Context) (cgraph.IteratorShape, bool) { return it, false }
-func (it *setIterator) SubIterators() []cgraph.IteratorShape                  { return nil }
-func (it *setIterator) String() string                                        { return it.fixed.String() }
-func (it *setIterator) AsLegacy() cgraph.Iterator                             { return iterator.NewFixed(it.vals...) }
+func (it *setIterator) AsLegacy() cgraph.Iterator                             { return cgraph.AsLegacy(it.IteratorShape) }
 
 type setContains struct {
 	set    *setIterator

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"testing"
@@ -16,19 +17,8 @@ import (
 // same set. Each path is checked to hold a nodeSet once planned, so that it
 // tests one.
 func TestNodeSet_AnswersAsFixed(t *testing.T) {
-	ctx := context.Background()
-	mem, err := Open(ctx, Config{Backend: Memory})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mem := loaded(t, Config{Backend: Memory}, "../quads")
 	defer mem.Close()
-	ins, err := Inputs([]string{"../quads"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := mem.Load(ctx, ins, LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	bolt := loadedBolt(t, "../quads")
 	defer bolt.Close()
 	plain := mem.qs // Cayley's memstore, without our optimizer
@@ -91,16 +81,7 @@ func values(t *testing.T, qs cgraph.QuadStore, p *path.Path) []quad.Value {
 
 func sorted(vals []quad.Value) []quad.Value {
 	out := slices.Clone(vals)
-	slices.SortFunc(out, func(a, b quad.Value) int {
-		x, y := quad.StringOf(a), quad.StringOf(b)
-		if x < y {
-			return -1
-		}
-		if x > y {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b quad.Value) int { return cmp.Compare(quad.StringOf(a), quad.StringOf(b)) })
 	return out
 }
 

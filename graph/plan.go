@@ -277,30 +277,29 @@ func (s *sizedStore) optimizeLinks(q shape.Quads) (shape.Shape, bool) {
 // predicate's quads against the set: a node given twice (g.V(a, a)) would
 // give its links twice, which Cayley's answer does not.
 func distinct(v shape.Shape) shape.Shape {
-	var vals []cgraph.Ref
 	switch f := v.(type) {
 	case shape.Fixed:
-		vals = f
+		return shape.Fixed(distinctRefs(f))
 	case nodeSet:
-		vals = f
-	default:
-		return v
+		return nodeSet(distinctRefs(f))
 	}
-	seen := make(map[interface{}]bool, len(vals))
-	out := make([]cgraph.Ref, 0, len(vals))
-	for _, r := range vals {
+	return v
+}
+
+// distinctRefs is refs without repeats, in order: refs itself when it has none.
+func distinctRefs(refs []cgraph.Ref) []cgraph.Ref {
+	seen := make(map[interface{}]bool, len(refs))
+	out := make([]cgraph.Ref, 0, len(refs))
+	for _, r := range refs {
 		if k := cgraph.ToKey(r); !seen[k] {
 			seen[k] = true
 			out = append(out, r)
 		}
 	}
-	if len(out) == len(vals) {
-		return v
+	if len(out) == len(refs) {
+		return refs
 	}
-	if _, ok := v.(nodeSet); ok {
-		return nodeSet(out)
-	}
-	return shape.Fixed(out)
+	return out
 }
 
 // allNodes reports whether v constrains nothing: every node, perhaps tagged.
