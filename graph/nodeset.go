@@ -88,7 +88,13 @@ func (it *setContains) NextPath(context.Context) bool    { return false }
 func (it *setContains) String() string                   { return fmt.Sprintf("NodeSet(%d)", len(it.set.vals)) }
 
 // memoryStore is Cayley's memstore with large fixed sets looked up by
-// hash (nodeSet); the memstore has no optimizer of its own to hide.
+// hash (nodeSet) and tagged predicates planned one by one
+// (tagEachPredicate); the memstore has no optimizer of its own to hide.
 type memoryStore struct{ *memstore.QuadStore }
 
-func (s memoryStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) { return asNodeSet(sh) }
+func (s memoryStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
+	if q, ok := sh.(shape.Quads); ok {
+		return tagEachPredicate(q, func(q shape.Quads) (shape.Shape, bool) { return q, false })
+	}
+	return asNodeSet(sh)
+}

@@ -229,47 +229,131 @@ func (s *sizedStore) optimizeFixed(qa shape.QuadsAction) (shape.Shape, bool) {
 	return fn, true
 }
 
-// optimizeLinks plans a hop with a predicate from a set of nodes (In or
-// Out after another step): quads whose object is any of the nodes and whose
-// predicate is p. Cayley scans every quad of each node and checks the
-// predicate on each; on a hub that is thousands of quads for a handful of
-// answers. When an index's key starts with the nodes' direction and the
-// predicate (object-predicate-subject for In, subject-predicate for Out)
-// each node's scan is cut to that predicate's quads.
+// optimizeLinks plans a hop with predicates from a set of nodes (In or
+// Out after another step): quads whose object (or subject) is any of the
+// nodes and whose predicate is one of preds. Cayley scans every quad of
+// each node and checks the predicate on each; on a hub that is thousands
+// of quads for a handful of answers. When an index's key starts with the
+// nodes' direction and the predicate (object-predicate-subject for In,
+// subject-predicate for Out) each node's scan is cut to each predicate's
+// quads.
 func (s *sizedStore) optimizeLinks(q shape.Quads) (shape.Shape, bool) {
+	if t, ok := tagEachPredicate(q, s.planLinks); ok {
+		return t, true
+	}
+	return s.planLinks(q)
+}
+
+func (s *sizedStore) planLinks(q shape.Quads) (shape.Shape, bool) {
 	pi, ni := -1, -1
-	var pred kv.Int64Value
+	var preds []kv.Int64Value
 	for i, f := range q {
-		if v, ok := shape.One(f.Values); ok {
-			if id, isID := v.(kv.Int64Value); isID && f.Dir == quad.Predicate {
-				pi, pred = i, id
-			}
-			continue
-		}
-		if ni >= 0 || allNodes(f.Values) {
-			continue
-		}
-		for _, x := range s.indexes {
-			if len(x.Dirs) >= 2 && x.Dirs[0] == f.Dir && x.Dirs[1] == quad.Predicate {
-				ni = i
-				break
-			}
+		if ids, ok := fixedIDs(f.Values); ok && f.Dir == quad.Predicate {
+			pi, preds = i, ids
 		}
 	}
-	if pi < 0 || ni < 0 {
+	if pi < 0 {
 		return q, false
 	}
-	links := predicateLinks{qs: s, dir: q[ni].Dir, pred: pred, nodes: distinct(q[ni].Values)}
+	for i, f := range q {
+		if i != pi && !allNodes(f.Values) && s.linkIndexed(f.Dir) {
+			ni = i
+			break
+		}
+	}
+	if ni < 0 {
+		return q, false
+	}
+	nodes := distinct(q[ni].Values)
+	var links shape.Union
+	for _, p := range preds {
+		links = append(links, predicateLinks{qs: s, dir: q[ni].Dir, pred: p, nodes: nodes})
+	}
 	var rest shape.Quads
 	for i, f := range q {
 		if i != pi && i != ni {
 			rest = append(rest, f)
 		}
 	}
-	if len(rest) == 0 {
-		return links, true
+	var out shape.Shape = links
+	if len(links) == 1 {
+		out = links[0]
 	}
-	return shape.Intersect{links, rest}, true
+	if len(rest) == 0 {
+		return out, true
+	}
+	return shape.Intersect{out, rest}, true
+}
+
+// tagEachPredicate plans a hop whose predicates are tagged (Gizmo's
+// Out(preds, "tag")) as one hop per predicate, each tagging its quads with
+// its predicate, planned by plan. Cayley tags them with a Save under its
+// predicate hop and sizes a hop over a Save at twenty quads a value,
+// whatever the store holds: its planner then drives the join from the
+// predicates, which on Bolt no index serves (a scan of every quad in the
+// store for each predicate, seconds on a million quads) and on the
+// memstore is every quad with the predicate.
+func tagEachPredicate(q shape.Quads, plan func(shape.Quads) (shape.Shape, bool)) (shape.Shape, bool) {
+	pi := slices.IndexFunc(q, func(f shape.QuadFilter) bool { return f.Dir == quad.Predicate })
+	if pi < 0 {
+		return q, false
+	}
+	sv, ok := q[pi].Values.(shape.Save)
+	var preds []cgraph.Ref
+	switch f := sv.From.(type) {
+	case shape.Fixed:
+		preds = f
+	case nodeSet: // a list of 32 predicates or more
+		preds = f
+	}
+	if !ok || len(preds) == 0 {
+		return q, false
+	}
+	var hops shape.Union
+	for _, p := range distinctRefs(preds) {
+		one := slices.Clone(q)
+		one[pi].Values = shape.Fixed{p}
+		hop, _ := plan(one)
+		tags := make(map[string]cgraph.Ref, len(sv.Tags))
+		for _, t := range sv.Tags {
+			tags[t] = p
+		}
+		hops = append(hops, shape.FixedTags{On: hop, Tags: tags})
+	}
+	if len(hops) == 1 {
+		return hops[0], true
+	}
+	return hops, true
+}
+
+// linkIndexed reports whether an index's key starts with d and the
+// predicate, so that a node's quads in d with one predicate are one scan.
+func (s *sizedStore) linkIndexed(d quad.Direction) bool {
+	for _, x := range s.indexes {
+		if len(x.Dirs) >= 2 && x.Dirs[0] == d && x.Dirs[1] == quad.Predicate {
+			return true
+		}
+	}
+	return false
+}
+
+// fixedIDs are the store IDs of a fixed set of values, each once: an
+// Out(["<a>", "<a>"]) walks <a> once, as Cayley's answer does.
+func fixedIDs(v shape.Shape) ([]kv.Int64Value, bool) {
+	refs, ok := v.(shape.Fixed)
+	if !ok || len(refs) == 0 {
+		return nil, false
+	}
+	refs = distinctRefs(refs)
+	ids := make([]kv.Int64Value, len(refs))
+	for i, r := range refs {
+		id, ok := r.(kv.Int64Value)
+		if !ok {
+			return nil, false
+		}
+		ids[i] = id
+	}
+	return ids, true
 }
 
 // distinct is a fixed set of nodes with each node once. The links are
@@ -282,6 +366,9 @@ func distinct(v shape.Shape) shape.Shape {
 		return shape.Fixed(distinctRefs(f))
 	case nodeSet:
 		return nodeSet(distinctRefs(f))
+	case shape.Save:
+		f.From = distinct(f.From)
+		return f
 	}
 	return v
 }
