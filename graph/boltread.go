@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -598,6 +599,133 @@ func (it *scanContains) Close() error                     { return nil }
 func (it *scanContains) TagResults(map[string]cgraph.Ref) {}
 func (it *scanContains) NextPath(context.Context) bool    { return false }
 func (it *scanContains) String() string                   { return "BoltScanContains" }
+
+// logBatch is how many log entries scanLog reads in one transaction: a
+// writer waiting to grow the file waits for one batch, not the whole pass.
+const logBatch = 1 << 16
+
+// scanLog calls entry with each entry of the log in ID order, decoded, and
+// flush, if set, after each batch of them, once the batch's transaction is
+// closed: what flush does may open transactions of its own, where opening
+// one inside another could wait forever on a writer waiting on the first.
+// The primitive is reused: entry must not keep it. The pass is not a
+// snapshot: writes between batches may or may not be seen, as with
+// Cayley's own iterators.
+func (r *boltReader) scanLog(ctx context.Context, entry func(*proto.Primitive) error, flush func() error) error {
+	var p proto.Primitive
+	var from uint64 // the ID to read on from
+	for {
+		n, err := r.logBatch(from, func(k, v []byte) error {
+			if len(k) != 8 {
+				return fmt.Errorf("log key %x: want an 8-byte ID", k)
+			}
+			from = binary.BigEndian.Uint64(k) + 1
+			p.Reset()
+			if err := p.Unmarshal(v); err != nil {
+				return fmt.Errorf("decode log entry %x: %w", k, err)
+			}
+			return entry(&p)
+		})
+		if err == nil && flush != nil {
+			err = flush()
+		}
+		if err != nil || n < logBatch {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// logBatch calls fn with up to logBatch log entries in key order, from the
+// first whose ID is at least from, in one read transaction, and returns
+// how many it read. Keys and values are valid only during the call.
+func (r *boltReader) logBatch(from uint64, fn func(k, v []byte) error) (int, error) {
+	t, err := r.begin(false)
+	if err != nil {
+		return 0, err
+	}
+	defer t.close()
+	c := t.log.Cursor()
+	i := 0
+	for k, v := c.Seek(binary.BigEndian.AppendUint64(nil, from)); k != nil && i < logBatch; k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return i, err
+		}
+		i++
+	}
+	return i, nil
+}
+
+// maxNames bounds the values eachQuad keeps named during its pass, so that
+// a scan of any store holds little: a quad's predicate and label, and its
+// subject for the ten-odd quads of an assertion, come again and again.
+const maxNames = 1 << 16
+
+// eachQuad calls fn with each live quad of the log, in ID order, stopping
+// at fn's first error or when ctx is done. It neither reads nor fills the
+// shared caches, as a pass over the whole store would only evict what
+// queries use.
+func (r *boltReader) eachQuad(ctx context.Context, fn func(quad.Quad) error) error {
+	names := make(map[uint64]quad.Value, maxNames)
+	var quads [][4]uint64
+	return r.scanLog(ctx, func(p *proto.Primitive) error {
+		if !p.Deleted && !p.IsNode() {
+			quads = append(quads, [4]uint64{p.Subject, p.Predicate, p.Object, p.Label})
+		}
+		return nil
+	}, func() error {
+		defer func() { quads = quads[:0] }()
+		// A part's values fit in names, whatever they are.
+		for len(quads) > 0 {
+			part := quads[:min(maxNames/4, len(quads))]
+			quads = quads[len(part):]
+			if err := r.name(part, names); err != nil {
+				return err
+			}
+			for _, q := range part {
+				if err := fn(quad.Quad{Subject: names[q[0]], Predicate: names[q[1]], Object: names[q[2]], Label: names[q[3]]}); err != nil {
+					return err
+				}
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// name adds to names the values of the nodes of quads it lacks, first
+// forgetting all it holds if they would not fit in maxNames.
+func (r *boltReader) name(quads [][4]uint64, names map[uint64]quad.Value) error {
+	missing := func() []uint64 {
+		var miss []uint64
+		for _, q := range quads {
+			for _, id := range q {
+				if _, ok := names[id]; !ok && id != 0 {
+					miss = append(miss, id)
+				}
+			}
+		}
+		slices.Sort(miss)
+		return slices.Compact(miss)
+	}
+	miss := missing()
+	if len(names)+len(miss) > maxNames {
+		clear(names)
+		miss = missing()
+	}
+	vals, err := r.values(miss, false)
+	if err != nil {
+		return err
+	}
+	for i, id := range miss {
+		names[id] = vals[i]
+	}
+	return nil
+}
 
 // countIndex counts the quad IDs under prefix in the index bucket, up to
 // limit: the scan's size, with no quad read.
