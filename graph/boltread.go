@@ -615,15 +615,12 @@ func (r *boltReader) scanLog(ctx context.Context, entry func(*proto.Primitive) e
 	var p proto.Primitive
 	var from uint64 // the ID to read on from
 	for {
-		n, err := r.logBatch(from, func(k, v []byte) error {
-			if len(k) != 8 {
-				return fmt.Errorf("log key %x: want an 8-byte ID", k)
+		n, err := r.logBatch(from, logBatch, func(k, v []byte) error {
+			id, err := decodeEntry(k, v, &p)
+			if err != nil {
+				return err
 			}
-			from = binary.BigEndian.Uint64(k) + 1
-			p.Reset()
-			if err := p.Unmarshal(v); err != nil {
-				return fmt.Errorf("decode log entry %x: %w", k, err)
-			}
+			from = id + 1
 			return entry(&p)
 		})
 		if err == nil && flush != nil {
@@ -638,10 +635,10 @@ func (r *boltReader) scanLog(ctx context.Context, entry func(*proto.Primitive) e
 	}
 }
 
-// logBatch calls fn with up to logBatch log entries in key order, from the
-// first whose ID is at least from, in one read transaction, and returns
-// how many it read. Keys and values are valid only during the call.
-func (r *boltReader) logBatch(from uint64, fn func(k, v []byte) error) (int, error) {
+// logBatch calls fn with up to n log entries in key order, from the first
+// whose ID is at least from, in one read transaction, and returns how many
+// it read. Keys and values are valid only during the call.
+func (r *boltReader) logBatch(from uint64, n int, fn func(k, v []byte) error) (int, error) {
 	t, err := r.begin(false)
 	if err != nil {
 		return 0, err
@@ -649,7 +646,7 @@ func (r *boltReader) logBatch(from uint64, fn func(k, v []byte) error) (int, err
 	defer t.close()
 	c := t.log.Cursor()
 	i := 0
-	for k, v := c.Seek(binary.BigEndian.AppendUint64(nil, from)); k != nil && i < logBatch; k, v = c.Next() {
+	for k, v := c.Seek(binary.BigEndian.AppendUint64(nil, from)); k != nil && i < n; k, v = c.Next() {
 		if err := fn(k, v); err != nil {
 			return i, err
 		}
@@ -657,6 +654,85 @@ func (r *boltReader) logBatch(from uint64, fn func(k, v []byte) error) (int, err
 	}
 	return i, nil
 }
+
+// decodeEntry decodes the log entry k, v into p and returns its ID.
+func decodeEntry(k, v []byte, p *proto.Primitive) (uint64, error) {
+	if len(k) != 8 {
+		return 0, fmt.Errorf("log key %x: want an 8-byte ID", k)
+	}
+	p.Reset()
+	if err := p.Unmarshal(v); err != nil {
+		return 0, fmt.Errorf("decode log entry %x: %w", k, err)
+	}
+	return binary.BigEndian.Uint64(k), nil
+}
+
+// logNodes is Cayley's all-nodes iterator (g.V()) whose walk reads the log
+// in order with a cursor, where Cayley's reads it in batches of a hundred
+// random gets: g.V().Count() on a million quads took 2.4 s. Its costs,
+// name and membership check are Cayley's.
+type logNodes struct {
+	cgraph.IteratorShape
+	r *boltReader
+}
+
+func (n logNodes) Iterate() cgraph.Scanner { return &logNodesNext{r: n.r, batch: 1} }
+
+func (n logNodes) Optimize(context.Context) (cgraph.IteratorShape, bool) { return n, false }
+
+// logNodesNext walks the live nodes of the log in ID order, in batches of
+// entries (1, 2, 4 … logBatch: g.V().Limit(5) reads few), each in a
+// transaction of its own closed before Next returns (see scanNext).
+type logNodesNext struct {
+	r     *boltReader
+	from  uint64 // the ID to read on from
+	batch int
+	buf   []uint64
+	id    uint64
+	done  bool
+	err   error
+}
+
+func (it *logNodesNext) Next(ctx context.Context) bool {
+	it.id = 0
+	for len(it.buf) == 0 {
+		if it.done || it.err != nil {
+			return false
+		}
+		if it.err = ctx.Err(); it.err != nil {
+			return false
+		}
+		var p proto.Primitive
+		n, err := it.r.logBatch(it.from, it.batch, func(k, v []byte) error {
+			id, err := decodeEntry(k, v, &p)
+			if err == nil && p.IsNode() && !p.Deleted {
+				it.buf = append(it.buf, id)
+			}
+			it.from = id + 1
+			return err
+		})
+		if it.err = err; err != nil {
+			return false
+		}
+		it.done = n < it.batch
+		it.batch = min(2*it.batch, logBatch)
+	}
+	it.id, it.buf = it.buf[0], it.buf[1:]
+	return true
+}
+
+func (it *logNodesNext) Result() cgraph.Ref {
+	if it.id == 0 {
+		return nil
+	}
+	return kv.Int64Value(it.id)
+}
+
+func (it *logNodesNext) Err() error                       { return it.err }
+func (it *logNodesNext) Close() error                     { it.done, it.buf = true, nil; return it.err }
+func (it *logNodesNext) TagResults(map[string]cgraph.Ref) {}
+func (it *logNodesNext) NextPath(context.Context) bool    { return false }
+func (it *logNodesNext) String() string                   { return "BoltLogNodes" }
 
 // maxNames bounds the values eachQuad keeps named during its pass, so that
 // a scan of any store holds little: a quad's predicate and label, and its

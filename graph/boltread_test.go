@@ -233,11 +233,12 @@ func tagRows(t *testing.T, qs cgraph.QuadStore, p *path.Path) []string {
 	return rows
 }
 
-// EachQuad on Bolt reads the log in one pass of its own (scanLog) and
-// gives every live quad that Cayley's iterator gives, each once: over
-// several of its batches, with more values than it keeps named at once,
-// and after a delete has marked quads dead and added ones after them.
-func TestStore_BoltEachQuadMatchesCayley(t *testing.T) {
+// EachQuad and g.V() on Bolt read the log in passes of their own (scanLog,
+// logNodes) and give every live quad and node that Cayley's iterators
+// give, each once: over several batches, with more values than EachQuad
+// keeps named at once, and after a delete has marked quads dead and added
+// ones after them.
+func TestStore_BoltLogPassesMatchCayley(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	var nq strings.Builder
@@ -257,33 +258,65 @@ func TestStore_BoltEachQuadMatchesCayley(t *testing.T) {
 	if err := s.Remove(ctx, gone); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Add(ctx, []quad.Quad{quad.MakeIRI("ICE", "p/new", "n/1", "g/new")}); err != nil {
+	if err := s.Add(ctx, []quad.Quad{quad.MakeIRI("ICE", "p/new", "n/1", "g/new"), quad.MakeIRI("new-node", "p/new", "ICE", "")}); err != nil {
 		t.Fatal(err)
 	}
-	var want []string
-	it := s.qs.QuadsAllIterator() // Cayley's own
-	for it.Next(ctx) {
-		want = append(want, s.qs.Quad(it.Result()).NQuad())
-	}
-	if err := it.Close(); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	err := s.EachQuad(ctx, func(q quad.Quad) error {
-		got = append(got, q.NQuad())
-		return nil
+
+	t.Run("EachQuad", func(t *testing.T) {
+		var want []string
+		it := s.qs.QuadsAllIterator() // Cayley's own
+		for it.Next(ctx) {
+			want = append(want, s.qs.Quad(it.Result()).NQuad())
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		err := s.EachQuad(ctx, func(q quad.Quad) error {
+			got = append(got, q.NQuad())
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if len(want) < logBatch/2 || !slices.Equal(got, want) {
+			t.Errorf("EachQuad gave %d quads, Cayley's iterator %d (or they differ)", len(got), len(want))
+		}
+		if s.bolt.vals.EstimatedSize() > 0 {
+			t.Errorf("the pass filled the value cache with %d values", s.bolt.vals.EstimatedSize())
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
+	t.Run("all nodes", func(t *testing.T) {
+		want := values(t, s.qs, path.StartPath(s.qs)) // Cayley's own
+		qs := s.QuadStore()
+		if n := len(want); n < logBatch/2 || !slices.Contains(want, quad.Value(quad.IRI("new-node"))) {
+			t.Fatalf("Cayley's iterator gave %d nodes, not the new one among them: the check proves little", n)
+		}
+		if got := values(t, qs, path.StartPath(qs)); !slices.Equal(got, want) {
+			t.Errorf("g.V() gave %d nodes, Cayley's iterator %d (or they differ)", len(got), len(want))
+		}
+		if got := values(t, qs, path.StartPath(qs).Limit(3)); !slices.Equal(got, want[:3]) {
+			t.Errorf("g.V().Limit(3) = %q, want %q", got, want[:3])
+		}
+		if !holdsLogNodes(path.StartPath(qs), qs) {
+			t.Error("g.V() on Bolt is not planned as logNodes: the checks above test Cayley's iterator")
+		}
+	})
+}
+
+// holdsLogNodes reports whether the path's iterator tree, as planned on
+// qs, walks the log with logNodes.
+func holdsLogNodes(p *path.Path, qs cgraph.QuadStore) bool {
+	var walk func(it cgraph.IteratorShape) bool
+	walk = func(it cgraph.IteratorShape) bool {
+		if _, ok := it.(logNodes); ok {
+			return true
+		}
+		return slices.ContainsFunc(it.SubIterators(), walk)
 	}
-	slices.Sort(want)
-	slices.Sort(got)
-	if len(want) < logBatch/2 || !slices.Equal(got, want) {
-		t.Errorf("EachQuad gave %d quads, Cayley's iterator %d (or they differ)", len(got), len(want))
-	}
-	if s.bolt.vals.EstimatedSize() > 0 {
-		t.Errorf("the pass filled the value cache with %d values", s.bolt.vals.EstimatedSize())
-	}
+	return walk(cgraph.AsShape(p.BuildIteratorOn(qs)))
 }
 
 // quadsRead counts the quads in the store's cache (those read from the

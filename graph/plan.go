@@ -114,6 +114,11 @@ func (s *sizedStore) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.Iterato
 	return &sizedIterator{Iterator: s.QuadStore.QuadIterator(d, v), qs: s}
 }
 
+// NodesAllIterator walks the log in order (logNodes).
+func (s *sizedStore) NodesAllIterator() cgraph.Iterator {
+	return cgraph.NewLegacy(logNodes{IteratorShape: cgraph.AsShape(s.QuadStore.NodesAllIterator()), r: s.bolt}, nil)
+}
+
 // scan is the quads under vals in ind, read by the Bolt reader.
 func (s *sizedStore) scan(ind kv.QuadIndex, vals []uint64) cgraph.Iterator {
 	return (&scan{qs: s, ind: ind, vals: vals}).legacy()
