@@ -170,6 +170,9 @@ func TestStore_BoltTaggedPredicatesReadOnlyTheirQuads(t *testing.T) {
 		"one node, every predicate tagged, both ways": {predNames, func(qs cgraph.QuadStore) *path.Path {
 			return path.StartPath(qs, quad.IRI("ICE")).BothWithTags([]string{"p"}, predVals...)
 		}},
+		"DHS's units, predicates out, untagged": {relNames, func(qs cgraph.QuadStore) *path.Path {
+			return path.StartPath(qs, units...).Tag("node").Out(rel...)
+		}},
 		"DHS's units, tagged, their units": {[]string{quad.StringOf(SubOrganizationOf)}, func(qs cgraph.QuadStore) *path.Path {
 			return path.StartPath(qs, units...).Tag("node").In(SubOrganizationOf)
 		}},
