@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,13 +225,20 @@ func TestStore_BoltQueriesDuringGrowingWrites(t *testing.T) {
 	if _, err := load(t, s, "../quads"); err != nil {
 		t.Fatal(err)
 	}
-	sources := func() error {
-		qs := s.QuadStore()
-		p := path.StartPath(qs, quad.IRI("ICE")).In(graph.Object).Has(graph.Predicate, quad.IRI("assists")).Out(graph.WasDerivedFrom).Out()
-		_, err := p.Iterate(ctx).AllValues(qs)
-		return err
+	// A query, and the passes over the whole log (stats, EachQuad, g.V()).
+	reads := []func() error{
+		func() error {
+			qs := s.QuadStore()
+			p := path.StartPath(qs, quad.IRI("ICE")).In(graph.Object).Has(graph.Predicate, quad.IRI("assists")).Out(graph.WasDerivedFrom).Out()
+			_, err := p.Iterate(ctx).AllValues(qs)
+			return err
+		},
+		func() error { _, err := s.Stats(ctx); return err },
+		func() error { return s.EachQuad(ctx, func(quad.Quad) error { return nil }) },
+		func() error { _, err := path.StartPath(s.QuadStore()).Iterate(ctx).Count(); return err },
 	}
-	stop := readConcurrently(4, sources)
+	var n atomic.Int64
+	stop := readConcurrently(4, func() error { return reads[n.Add(1)%int64(len(reads))]() })
 	// The file doubles at least once: Bolt's mapping, a power of two at
 	// least the file's size, is outgrown on the way.
 	start := fileSize(t, file)
