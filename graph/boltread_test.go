@@ -303,18 +303,53 @@ func TestStore_BoltLogPassesMatchCayley(t *testing.T) {
 		if got := values(t, qs, path.StartPath(qs).Limit(3)); !slices.Equal(got, want[:3]) {
 			t.Errorf("g.V().Limit(3) = %q, want %q", got, want[:3])
 		}
-		if !holdsLogNodes(path.StartPath(qs), qs) {
-			t.Error("g.V() on Bolt is not planned as logNodes: the checks above test Cayley's iterator")
+		if !holdsLogScan(path.StartPath(qs), qs) {
+			t.Error("g.V() on Bolt is not planned as a logScan: the checks above test Cayley's iterator")
+		}
+	})
+	t.Run("quads with a predicate, with a label", func(t *testing.T) {
+		qs := s.QuadStore()
+		for _, c := range []struct {
+			d quad.Direction
+			v quad.Value
+		}{{quad.Predicate, quad.IRI("p/3")}, {quad.Predicate, Name}, {quad.Label, quad.IRI("g/1")}} {
+			ref := qs.ValueOf(c.v)
+			want := quadsOf(t, s.qs, s.qs.QuadIterator(c.d, ref)) // Cayley's own
+			if len(want) < 100 {
+				t.Fatalf("%s %s: %d quads from Cayley's scan, too few to test", c.d, c.v, len(want))
+			}
+			it := qs.QuadIterator(c.d, ref)
+			if _, ok := cgraph.AsShape(it).(sizedShape).IteratorShape.(logScan); !ok {
+				t.Fatalf("%s %s: the scan is %T, not a logScan", c.d, c.v, cgraph.AsShape(it))
+			}
+			if got := quadsOf(t, qs, it); !slices.Equal(got, want) {
+				t.Errorf("%s %s: %d quads, Cayley's scan %d (or they differ)", c.d, c.v, len(got), len(want))
+			}
 		}
 	})
 }
 
-// holdsLogNodes reports whether the path's iterator tree, as planned on
-// qs, walks the log with logNodes.
-func holdsLogNodes(p *path.Path, qs cgraph.QuadStore) bool {
+// quadsOf are the quads it gives, in N-Quads, sorted; it is closed.
+func quadsOf(t *testing.T, qs cgraph.QuadStore, it cgraph.Iterator) []string {
+	t.Helper()
+	defer it.Close()
+	var out []string
+	for it.Next(context.Background()) {
+		out = append(out, qs.Quad(it.Result()).NQuad())
+	}
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// holdsLogScan reports whether the path's iterator tree, as planned on
+// qs, walks the log with a logScan.
+func holdsLogScan(p *path.Path, qs cgraph.QuadStore) bool {
 	var walk func(it cgraph.IteratorShape) bool
 	walk = func(it cgraph.IteratorShape) bool {
-		if _, ok := it.(logNodes); ok {
+		if _, ok := it.(logScan); ok {
 			return true
 		}
 		return slices.ContainsFunc(it.SubIterators(), walk)

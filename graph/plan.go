@@ -110,13 +110,15 @@ func (s *sizedStore) QuadIterator(d quad.Direction, v cgraph.Ref) cgraph.Iterato
 		return s.scan(ind, []uint64{uint64(id)})
 	}
 	// With no index for d (a predicate or a label) the kv store scans every
-	// quad; the size is then the store's, read once.
-	return &sizedIterator{Iterator: s.QuadStore.QuadIterator(d, v), qs: s}
+	// quad; the size is then the store's, read once. The scan walks the log
+	// in order (logScan).
+	all := logQuads(s.QuadStore.QuadIterator(d, v), s.bolt, d, uint64(id))
+	return &sizedIterator{Iterator: cgraph.NewLegacy(all, nil), qs: s}
 }
 
-// NodesAllIterator walks the log in order (logNodes).
+// NodesAllIterator walks the log in order (logScan).
 func (s *sizedStore) NodesAllIterator() cgraph.Iterator {
-	return cgraph.NewLegacy(logNodes{IteratorShape: cgraph.AsShape(s.QuadStore.NodesAllIterator()), r: s.bolt}, nil)
+	return cgraph.NewLegacy(logNodes(s.QuadStore.NodesAllIterator(), s.bolt), nil)
 }
 
 // scan is the quads under vals in ind, read by the Bolt reader.
