@@ -608,21 +608,12 @@ const logBatch = 1 << 16
 // flush, if set, after each batch of them, once the batch's transaction is
 // closed: what flush does may open transactions of its own, where opening
 // one inside another could wait forever on a writer waiting on the first.
-// The primitive is reused: entry must not keep it. The pass is not a
-// snapshot: writes between batches may or may not be seen, as with
-// Cayley's own iterators.
+// The pass is not a snapshot: writes between batches may or may not be
+// seen, as with Cayley's own iterators.
 func (r *boltReader) scanLog(ctx context.Context, entry func(*proto.Primitive) error, flush func() error) error {
-	var p proto.Primitive
 	var from uint64 // the ID to read on from
 	for {
-		n, err := r.logBatch(from, logBatch, func(k, v []byte) error {
-			id, err := decodeEntry(k, v, &p)
-			if err != nil {
-				return err
-			}
-			from = id + 1
-			return entry(&p)
-		})
+		n, err := r.logEntries(&from, logBatch, entry)
 		if err == nil && flush != nil {
 			err = flush()
 		}
@@ -635,36 +626,35 @@ func (r *boltReader) scanLog(ctx context.Context, entry func(*proto.Primitive) e
 	}
 }
 
-// logBatch calls fn with up to n log entries in key order, from the first
-// whose ID is at least from, in one read transaction, and returns how many
-// it read. Keys and values are valid only during the call.
-func (r *boltReader) logBatch(from uint64, n int, fn func(k, v []byte) error) (int, error) {
+// logEntries calls entry with up to n log entries, decoded, in key order
+// from the first whose ID is at least *from, in one read transaction; it
+// moves *from past the last and returns how many it read. The primitive
+// is reset for each entry, so entry may keep a copy (*p) but not p: a
+// reset primitive decodes into value bytes of its own.
+func (r *boltReader) logEntries(from *uint64, n int, entry func(p *proto.Primitive) error) (int, error) {
 	t, err := r.begin(false)
 	if err != nil {
 		return 0, err
 	}
 	defer t.close()
+	var p proto.Primitive
 	c := t.log.Cursor()
 	i := 0
-	for k, v := c.Seek(binary.BigEndian.AppendUint64(nil, from)); k != nil && i < n; k, v = c.Next() {
-		if err := fn(k, v); err != nil {
+	for k, v := c.Seek(binary.BigEndian.AppendUint64(nil, *from)); k != nil && i < n; k, v = c.Next() {
+		if len(k) != 8 {
+			return i, fmt.Errorf("log key %x: want an 8-byte ID", k)
+		}
+		p.Reset()
+		if err := p.Unmarshal(v); err != nil {
+			return i, fmt.Errorf("decode log entry %x: %w", k, err)
+		}
+		*from = binary.BigEndian.Uint64(k) + 1
+		if err := entry(&p); err != nil {
 			return i, err
 		}
 		i++
 	}
 	return i, nil
-}
-
-// decodeEntry decodes the log entry k, v into p and returns its ID.
-func decodeEntry(k, v []byte, p *proto.Primitive) (uint64, error) {
-	if len(k) != 8 {
-		return 0, fmt.Errorf("log key %x: want an 8-byte ID", k)
-	}
-	p.Reset()
-	if err := p.Unmarshal(v); err != nil {
-		return 0, fmt.Errorf("decode log entry %x: %w", k, err)
-	}
-	return binary.BigEndian.Uint64(k), nil
 }
 
 // logScan is one of the kv store's scans of its whole log: every node
@@ -729,24 +719,11 @@ func (it *logNext) Next(ctx context.Context) bool {
 		if it.err = ctx.Err(); it.err != nil {
 			return false
 		}
-		var p proto.Primitive
-		n, err := it.s.r.logBatch(it.from, it.batch, func(k, v []byte) error {
-			id, err := decodeEntry(k, v, &p)
-			if err != nil {
-				return err
+		n, err := it.s.r.logEntries(&it.from, it.batch, func(p *proto.Primitive) error {
+			if !p.Deleted && it.s.keep(p) {
+				kept := *p
+				it.buf = append(it.buf, &kept)
 			}
-			it.from = id + 1
-			if p.Deleted || !it.s.keep(&p) {
-				return nil
-			}
-			kept := &proto.Primitive{ID: id}
-			if !it.s.node {
-				kept = new(proto.Primitive) // p's value bytes are reused
-				if err := kept.Unmarshal(v); err != nil {
-					return err
-				}
-			}
-			it.buf = append(it.buf, kept)
 			return nil
 		})
 		if it.err = err; err != nil {

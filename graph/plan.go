@@ -282,14 +282,18 @@ func (s *sizedStore) planLinks(q shape.Quads) (shape.Shape, bool) {
 			rest = append(rest, f)
 		}
 	}
-	var out shape.Shape = links
-	if len(links) == 1 {
-		out = links[0]
-	}
 	if len(rest) == 0 {
-		return out, true
+		return oneOf(links), true
 	}
-	return shape.Intersect{out, rest}, true
+	return shape.Intersect{oneOf(links), rest}, true
+}
+
+// oneOf is the union of u, or its only member.
+func oneOf(u shape.Union) shape.Shape {
+	if len(u) == 1 {
+		return u[0]
+	}
+	return u
 }
 
 // tagEachPredicate plans a hop whose predicates are tagged (Gizmo's
@@ -327,10 +331,7 @@ func tagEachPredicate(q shape.Quads, plan func(shape.Quads) (shape.Shape, bool))
 		}
 		hops = append(hops, shape.FixedTags{On: hop, Tags: tags})
 	}
-	if len(hops) == 1 {
-		return hops[0], true
-	}
-	return hops, true
+	return oneOf(hops), true
 }
 
 // linkIndexed reports whether an index's key starts with d and the
