@@ -48,14 +48,14 @@ func TestReportFormats(t *testing.T) {
 }
 
 // The saved-query table gives each server's p50 over the --preload
-// server's, and flags a server whose answer differs.
+// server's, and flags a server whose answer differs from the others'.
 func TestWriteSaved(t *testing.T) {
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	r := &result{
-		ds: dataset{saved: []savedQuery{{"entity ICE", "entity?entity=ICE"}, {"conflicts", "conflicts"}}},
+		ds: dataset{saved: []savedQuery{{"entity ICE", "entity?entity=ICE"}, {"conflicts", "conflicts"}, {"sources", "sources"}, {"timeline", "timeline"}}},
 		latency: []serverLatency{
-			{name: "bolt", saved: []savedLatency{{stats: stats{p50: ms(30)}, body: "a"}, {stats: stats{p50: ms(20)}, body: "b"}}},
-			{name: "serve --preload", memory: true, saved: []savedLatency{{stats: stats{p50: ms(15)}, body: "a"}, {stats: stats{p50: ms(10)}, body: "c"}}},
+			{name: "bolt", saved: []savedLatency{{stats: stats{p50: ms(30)}, body: "a"}, {stats: stats{p50: ms(20)}, body: "b"}, {err: "timed out"}, {err: "timed out"}}},
+			{name: "serve --preload", memory: true, saved: []savedLatency{{stats: stats{p50: ms(15)}, body: "a"}, {stats: stats{p50: ms(10)}, body: "c"}, {stats: stats{p50: ms(10)}, body: "d"}, {err: "timed out"}}},
 			{name: "cayley http, memstore", memory: true},
 		},
 	}
@@ -65,6 +65,9 @@ func TestWriteSaved(t *testing.T) {
 		"| saved query | bolt | / preload | serve --preload | / preload | same answer |",
 		"| `entity ICE` | 30 ms | 2.00× | 15 ms | 1.00× | yes |",
 		"| `conflicts` | 20 ms | 2.00× | 10 ms | 1.00× | **no** |",
+		// A failure is not a different answer.
+		"| `sources` | failed: timed out | — | 10 ms | 1.00× | yes (the 1 that answered) |",
+		"| `timeline` | failed: timed out | — | failed: timed out | — | — |",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("missing %q in:\n%s", want, b.String())

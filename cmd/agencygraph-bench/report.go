@@ -174,7 +174,7 @@ func (r *result) writeSaved(w io.Writer) {
 	if len(servers) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Saved queries over HTTP (`GET /api/v1/saved/…`, one request at a time, p50 of up to %d after two warm-ups). Ratio: p50 over the `--preload` server's (the same quads in Cayley's memstore).\n\n", savedRequests)
+	fmt.Fprintf(w, "Saved queries over HTTP (`GET /api/v1/saved/…`, one request at a time, p50 of up to %d after two warm-ups, each server's deadline raised to %v). Ratio: p50 over the `--preload` server's (the same quads in Cayley's memstore).\n\n", savedRequests, queryLimit)
 	head := "| saved query |"
 	rule := "| --- |"
 	for _, s := range servers {
@@ -189,26 +189,41 @@ func (r *result) writeSaved(w io.Writer) {
 	fmt.Fprintln(w, rule+" --- |")
 	for i, sq := range r.ds.saved {
 		line := "| `" + sq.cli + "` |"
-		same := true
+		var bodies []string
 		for _, s := range servers {
 			sl := s.saved[i]
 			if sl.err != "" {
 				line += " failed: " + sl.err + " |"
 			} else {
 				line += " " + ms(sl.p50) + " |"
+				bodies = append(bodies, sl.body)
 			}
 			if ref >= 0 {
 				line += " " + ratioText(ratio(sl.p50, servers[ref].saved[i].p50)) + " |"
 			}
-			same = same && sl.err == "" && sl.body == servers[0].saved[i].body
 		}
-		answer := "yes"
-		if !same {
-			answer = "**no**"
-		}
-		fmt.Fprintln(w, line+" "+answer+" |")
+		fmt.Fprintln(w, line+" "+sameAnswer(bodies, len(servers))+" |")
 	}
 	fmt.Fprintln(w)
+}
+
+// sameAnswer says whether the servers that answered gave the same bytes,
+// and how many of them there were when some failed: a failure is not a
+// different answer.
+func sameAnswer(bodies []string, servers int) string {
+	answer := "yes"
+	for _, b := range bodies {
+		if b != bodies[0] {
+			answer = "**no**"
+		}
+	}
+	switch {
+	case len(bodies) == 0:
+		return "—"
+	case len(bodies) < servers:
+		return fmt.Sprintf("%s (the %d that answered)", answer, len(bodies))
+	}
+	return answer
 }
 
 // ratio is a/b, or 0 (shown as "—") when either is missing.
