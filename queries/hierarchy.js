@@ -79,7 +79,11 @@ function edgeSources(child, parent) {
   var found = {};
   g.V(child).In(SUBJECT).Has(PREDICATE, SUB_OF).Has(OBJECT, parent).Out(SOURCE).ToArray().forEach(function (s) { found[s] = true; });
   if (Object.keys(found).length === 0) {
-    g.V(child).LabelContext(g.V(), "graph").Out(SUB_OF).Is(parent).TagArray().forEach(function (r) { found[r.graph] = true; });
+    // On PostgreSQL g.V() as a label context also matches the default
+    // graph, leaving the tag unset: that is no source.
+    g.V(child).LabelContext(g.V(), "graph").Out(SUB_OF).Is(parent).TagArray().forEach(function (r) {
+      if (r.graph) found[r.graph] = true;
+    });
   }
   var list = Object.keys(found).sort();
   // An edge only the entity file states (the default graph) has no source;
