@@ -102,5 +102,6 @@ function add(p, helperEnd) {
 }
 collect(OBJECT, TO_AGENCY, SUBJECT);
 collect(SUBJECT, BY_AGENCY, OBJECT);
-rows = sortBy(rows, ["helper", "help", "source", "quote"]);
+// The last keys only break ties: the order never depends on the store's.
+rows = sortBy(rows, ["helper", "help", "source", "quote", "status"]);
 rows.forEach(function (r) { g.Emit(r); });

@@ -99,5 +99,6 @@ var rows = sts.map(function (st) {
   return { by: r.subject, deputized: r.object, figure: r.figure, date: r.date,
     status: r.status, source: r.source, quote: r.quote };
 });
-rows = sortBy(rows, ["date", "by", "deputized", "source", "quote"]);
+// The last keys only break ties: the order never depends on the store's.
+rows = sortBy(rows, ["date", "by", "deputized", "source", "quote", "status", "figure"]);
 rows.forEach(function (r) { g.Emit(r); });

@@ -107,5 +107,6 @@ sts.forEach(function (st) {
   if (other !== null && r.subject !== other && r.object !== other) return;
   rows.push(r);
 });
-rows = sortBy(rows, ["subject", "predicate", "object", "source", "quote"]);
+// The last keys only break ties: the order never depends on the store's.
+rows = sortBy(rows, ["subject", "predicate", "object", "source", "quote", "status", "date", "figure"]);
 rows.forEach(function (r) { g.Emit(r); });

@@ -102,5 +102,6 @@ used.forEach(function (st) {
   if (operators.length === 0) operators = [null];
   operators.forEach(function (op) { add(st, facility, op); });
 });
-rows = sortBy(rows, ["facility", "provider", "relation", "source", "quote"]);
+// The last keys only break ties: the order never depends on the store's.
+rows = sortBy(rows, ["facility", "provider", "relation", "source", "quote", "status", "figure", "detainees", "capacity"]);
 rows.forEach(function (r) { g.Emit(r); });

@@ -102,5 +102,6 @@ assertionsAbout(entity, "<" + ORG + "headOf>").forEach(collect);
 g.V(entity).In("<" + ORG + "postIn>").ToArray().forEach(function (post) {
   assertionsAbout(post, "<" + ORG + "holds>").forEach(collect);
 });
-rows = sortBy(rows, ["former", "person", "source", "quote"]);
+// The last keys only break ties: the order never depends on the store's.
+rows = sortBy(rows, ["former", "person", "source", "quote", "title", "status", "start", "end"]);
 rows.forEach(function (r) { g.Emit(r); });

@@ -144,7 +144,8 @@ paths.forEach(function (p, i) {
       return { status: first(pr, "<status>"), source: first(pr, SOURCE), quote: first(pr, "<quote>") };
     });
     if (hopRows.length === 0) hopRows = [{ status: null, source: null, quote: null }];
-    hopRows = sortBy(hopRows, ["source", "quote"]);
+    // status only breaks ties: the order never depends on the store's.
+    hopRows = sortBy(hopRows, ["source", "quote", "status"]);
     hopRows.forEach(function (r) {
       g.Emit({ path: i + 1, hop: j + 1, subject: e.subject, predicate: e.predicate, object: e.object,
         status: r.status, source: r.source, quote: r.quote });

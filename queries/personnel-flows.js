@@ -105,5 +105,6 @@ function collect(end, other, pred, counted) {
 collect(OBJECT, SUBJECT, "<detailsStaffTo>", false);
 collect(SUBJECT, OBJECT, "<deputizes>", false);
 collect(OBJECT, SUBJECT, "<assists>", true);
-rows = sortBy(rows, ["start", "from", "how", "source", "quote"]);
+// The last keys only break ties: the order never depends on the store's.
+rows = sortBy(rows, ["start", "from", "how", "source", "quote", "status", "when", "figure", "headcount", "days"]);
 rows.forEach(function (r) { g.Emit(r); });

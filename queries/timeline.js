@@ -145,5 +145,6 @@ sts.forEach(function (st) {
     status: first(p, "<status>"), source: src, quote: first(p, "<quote>")
   });
 });
-rows = sortBy(rows, ["date", "subject", "predicate", "object", "source", "quote"]);
+// The last keys only break ties: the order never depends on the store's.
+rows = sortBy(rows, ["date", "subject", "predicate", "object", "source", "quote", "status", "dated-by", "when"]);
 rows.forEach(function (r) { g.Emit(r); });
