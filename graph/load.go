@@ -45,8 +45,10 @@ const parseBatch = 4096
 // is then rebuilt into a new file that replaces the old one in a single
 // rename (see bolt_bulk.go): that is many times faster than Cayley's writer
 // and no crash can leave half a load behind. Other loads go through the
-// backend's ApplyDeltas in one transaction. After a rebuild the Store holds
-// a new Cayley quad store: callers must not keep QuadStore() across a Load.
+// backend's ApplyDeltas in one transaction, but for PostgreSQL, which takes
+// them by COPY (postgres_bulk.go). After a rebuild or a PostgreSQL load the
+// Store holds a new Cayley quad store: callers must not keep QuadStore()
+// across a Load.
 func (s *Store) Load(ctx context.Context, inputs []Input, opt LoadOptions) (LoadResult, error) {
 	start := time.Now()
 	var res LoadResult
@@ -65,6 +67,15 @@ func (s *Store) Load(ctx context.Context, inputs []Input, opt LoadOptions) (Load
 	if s.cfg.Backend == Bolt && res.Read > 0 && before <= rebuildFactor*res.Read {
 		if err := s.rebuildBolt(ctx, enc, before); err != nil {
 			return res, err
+		}
+	} else if s.cfg.Backend == Postgres && res.Read > 0 {
+		if err := s.loadPostgres(ctx, enc, before <= rebuildFactor*res.Read); err != nil {
+			return res, fmt.Errorf("write quads: %w", err)
+		}
+		// Cayley's SQL store keeps counts and node sizes it has read.
+		s.Close()
+		if err := s.open(); err != nil {
+			return res, storeError("reopen", s.cfg, err)
 		}
 	} else if res.Read > 0 {
 		if err := s.applyDeltas(enc.deltas(), cgraph.IgnoreOpts{IgnoreDup: true}); err != nil {

@@ -26,7 +26,7 @@ func openBolt(t *testing.T, path string) *graph.Store {
 	return s
 }
 
-func openMemory(t *testing.T) *graph.Store {
+func openMemory(t testing.TB) *graph.Store {
 	t.Helper()
 	s, err := graph.Open(context.Background(), graph.Config{Backend: graph.Memory})
 	if err != nil {

@@ -2,14 +2,21 @@ package graph_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cayleygraph/quad"
+
 	"github.com/agencygraph/agencygraph/graph"
 	"github.com/agencygraph/agencygraph/graph/graphtest"
+	"github.com/agencygraph/agencygraph/internal/generate"
+	"github.com/agencygraph/agencygraph/quads"
 )
 
-func openPostgres(t *testing.T, url string) *graph.Store {
+func openPostgres(t testing.TB, url string) *graph.Store {
 	t.Helper()
 	cfg := graph.ParseDB(url)
 	if cfg.Backend != graph.Postgres {
@@ -96,5 +103,212 @@ func TestPostgres_LoadIsAtomic(t *testing.T) {
 	res, err := s.Load(context.Background(), []graph.Input{more}, graph.LoadOptions{})
 	if err != nil || res.Added != 1 {
 		t.Errorf("load after failure = %+v, %v; want 1 added", res, err)
+	}
+}
+
+// A load into PostgreSQL by COPY leaves the tables as Cayley's own writer
+// leaves them for the same quads: the same nodes with the same reference
+// counts and values, the same quads in the same order, and the same
+// indexes and foreign keys, whether the load rebuilt the quads table's
+// indexes (an empty store) or wrote into them (a load small next to the
+// store). Quads the store holds, and repeats within a load, are skipped
+// and counted once.
+func TestPostgres_BulkLoadMatchesCayleysWriter(t *testing.T) {
+	ctx := context.Background()
+	bulkURL, writerURL := graphtest.PostgresDB(t), graphtest.PostgresDB(t)
+	bulk := openPostgres(t, bulkURL)
+	defer bulk.Close()
+	ins, err := graph.FSInputs(quads.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := bulk.Load(ctx, ins, graph.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One quad the store holds, one new quad twice, one new node.
+	more := `<ICE> <http://www.w3.org/2004/02/skos/core#altLabel> "Immigration and Customs Enforcement" .
+<ICE> <partnersWith> <New_Node> .
+<ICE> <partnersWith> <New_Node> .
+<USCIS> <fieldOfficeCount> "88"^^<http://www.w3.org/2001/XMLSchema#integer> <src/test> .
+`
+	if got := loadString(t, bulk, "more.nq", more); got.Added != 2 || got.Duplicates != 2 {
+		t.Errorf("second load = %+v, want 2 added and 2 duplicates", got)
+	}
+
+	// The same quads through Cayley's writer, each once: it counts a
+	// skipped duplicate among a node's references.
+	mem := openMemory(t)
+	if _, err := mem.Load(ctx, ins, graph.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var first []quad.Quad
+	if err := mem.EachQuad(ctx, func(q quad.Quad) error { first = append(first, q); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(first)) != res.Added {
+		t.Fatalf("memory holds %d quads, the bulk load added %d", len(first), res.Added)
+	}
+	writer := openPostgres(t, writerURL)
+	defer writer.Close()
+	if err := writer.Add(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Add(ctx, []quad.Quad{
+		quad.Make(quad.IRI("ICE"), quad.IRI("partnersWith"), quad.IRI("New_Node"), nil),
+		quad.Make(quad.IRI("USCIS"), quad.IRI("fieldOfficeCount"), quad.TypedString{Value: "88", Type: "http://www.w3.org/2001/XMLSchema#integer"}, quad.IRI("src/test")),
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	got, want := pgDump(t, bulkURL), pgDump(t, writerURL)
+	for _, part := range []string{"nodes", "quads", "schema"} {
+		if g, w := got[part], want[part]; !slices.Equal(g, w) {
+			t.Errorf("%s after the bulk load (%d rows) differ from Cayley's writer's (%d rows); first difference:\n%s", part, len(g), len(w), firstDiff(g, w))
+		}
+	}
+	if len(got["quads"]) != int(res.Added)+2 {
+		t.Errorf("%d quads in the table, want %d", len(got["quads"]), res.Added+2)
+	}
+}
+
+// A bulk load that fails in the database leaves the tables, their indexes
+// and foreign keys as they were. Here it fails late, after it has dropped
+// the quads table's indexes: a check on the nodes table (a rule a database
+// administrator might add) refuses one of its values.
+func TestPostgres_BulkLoadFailureLosesNothing(t *testing.T) {
+	ctx := context.Background()
+	url := graphtest.PostgresDB(t)
+	s := openPostgres(t, url)
+	defer s.Close()
+	if _, err := load(t, s, "../testdata/load/good.nq"); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `ALTER TABLE nodes ADD CONSTRAINT no_refusal CHECK (value_string IS DISTINCT FROM 'refused')`); err != nil {
+		t.Fatal(err)
+	}
+	before := pgDump(t, url)
+
+	// Much larger than the store: the load drops the quads table's indexes.
+	var b strings.Builder
+	for i := range 1_000 {
+		fmt.Fprintf(&b, "<n%d> <http://schema.org/name> \"v%d\" .\n", i, i)
+	}
+	b.WriteString("<n> <http://schema.org/name> \"refused\" .\n")
+	_, err = s.Load(ctx, []graph.Input{graph.ReaderInput("big.nq", strings.NewReader(b.String()))}, graph.LoadOptions{})
+	// "merge": the indexes were dropped by then.
+	if err == nil || !strings.Contains(err.Error(), "merge into the store: ") || !strings.Contains(err.Error(), "no_refusal") {
+		t.Fatalf("load of a refused value: err = %v, want the check's refusal while merging", err)
+	}
+	after := pgDump(t, url)
+	for _, part := range []string{"nodes", "quads", "schema"} {
+		if !slices.Equal(after[part], before[part]) {
+			t.Errorf("%s changed by a failed load; first difference:\n%s", part, firstDiff(after[part], before[part]))
+		}
+	}
+	if got := loadString(t, s, "next.nq", "<x> <y> <z> .\n"); got.Added != 1 {
+		t.Errorf("load after the failure = %+v, want 1 added", got)
+	}
+}
+
+// pgDump reads a database's nodes (by hash), quads (in the order they were
+// added) and the quads and nodes tables' indexes and constraints, each row
+// as text.
+func pgDump(t *testing.T, url string) map[string][]string {
+	t.Helper()
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	queries := map[string]string{
+		"nodes": `SELECT concat_ws(' ', encode(hash, 'hex'), refs, encode(value, 'hex'), value_string, datatype, language,
+			iri, bnode, value_int, value_bool, value_float, value_time) FROM nodes ORDER BY hash`,
+		"quads": `SELECT concat_ws(' ', encode(subject_hash, 'hex'), encode(predicate_hash, 'hex'),
+			encode(object_hash, 'hex'), encode(label_hash, 'hex')) FROM quads ORDER BY horizon`,
+		"schema": `SELECT indexdef FROM pg_indexes WHERE tablename IN ('nodes', 'quads')
+			UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE conrelid IN ('nodes'::regclass, 'quads'::regclass) ORDER BY 1`,
+	}
+	out := map[string][]string{}
+	for part, q := range queries {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", part, err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out[part] = append(out[part], s)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("row %d: %q\n  vs %q", i, a[i], b[i])
+		}
+	}
+	return fmt.Sprintf("%d rows vs %d", len(a), len(b))
+}
+
+// BenchmarkPostgres_Load loads 20,000 generated quads into a new
+// PostgreSQL database per iteration, by this package's COPY load and by
+// Cayley's own writer (ApplyDeltas, as `cayley load` does), in one run:
+//
+//	source .ci/postgres.sh && pg_start
+//	go test ./graph -run '^$' -bench Postgres_Load -benchtime 3x
+func BenchmarkPostgres_Load(b *testing.B) {
+	ctx := context.Background()
+	var text strings.Builder
+	if err := (generate.Generator{Quads: 20_000, Seed: 1}).Write(&text); err != nil {
+		b.Fatal(err)
+	}
+	mem := openMemory(b)
+	if _, err := mem.Load(ctx, []graph.Input{graph.ReaderInput("g.nq", strings.NewReader(text.String()))}, graph.LoadOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	var all []quad.Quad
+	if err := mem.EachQuad(ctx, func(q quad.Quad) error { all = append(all, q); return nil }); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		load func(s *graph.Store) error
+	}{
+		{"copy", func(s *graph.Store) error {
+			_, err := s.Load(ctx, []graph.Input{graph.ReaderInput("g.nq", strings.NewReader(text.String()))}, graph.LoadOptions{})
+			return err
+		}},
+		{"cayley-writer", func(s *graph.Store) error {
+			return s.Add(ctx, all)
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				s := openPostgres(b, graphtest.PostgresDB(b))
+				b.StartTimer()
+				if err := bc.load(s); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				s.Close()
+			}
+			b.ReportMetric(float64(len(all))*float64(b.N)/b.Elapsed().Seconds(), "quads/s")
+		})
 	}
 }

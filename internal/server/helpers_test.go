@@ -29,21 +29,25 @@ type setup struct {
 	timeout time.Duration // query timeout; 2s when zero
 	limit   int           // row cap; 1000 when zero
 	data    string        // N-Quads file; fixture when empty
+	store   graph.Config  // memory when empty
 }
 
-// testServer is an httptest server over an in-memory store.
+// testServer is an httptest server over a store.
 type testServer struct {
 	*httptest.Server
 	store *graph.Store
 	log   *syncBuffer
 }
 
-// newServer starts a server over a memory store holding the fixture (or
-// st.data) with the saved queries of testdata/server/queries.
+// newServer starts a server over a memory store (or st.store) holding the
+// fixture (or st.data) with the saved queries of testdata/server/queries.
 func newServer(t testing.TB, st setup) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{Backend: graph.Memory})
+	if st.store.Backend == "" {
+		st.store.Backend = graph.Memory
+	}
+	s, err := graph.Open(ctx, st.store)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,8 +62,9 @@ type Server struct {
 
 	// When writes are enabled, queries hold storeMu for reading and writes
 	// hold it exclusively: a memory store is not safe for a write concurrent
-	// with reads, and a write to a small Bolt store rebuilds the file and
-	// replaces the Cayley quad store that running queries hold.
+	// with reads, and a load into a small Bolt store (rebuilding the file)
+	// or into PostgreSQL replaces the Cayley quad store that running
+	// queries hold.
 	storeMu   sync.RWMutex
 	lockReads bool
 
