@@ -613,7 +613,20 @@ func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.V
 	sqs, ok := qs.(*sizedStore)
 	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { return d == quad.Subject || d == quad.Predicate })
 	if !ok || n < 2 {
-		return each(qs.QuadIterator(quad.Subject, ref), func(q quad.Quad) bool { return slices.Contains(preds, q.Predicate) })
+		// The backend's own join of the node's quads and the predicates'
+		// (one query on PostgreSQL): naming each of a hub's quads to check
+		// its predicate took a round trip per value there.
+		var prefs shape.Fixed
+		for _, p := range preds {
+			if r := qs.ValueOf(p); r != nil {
+				prefs = append(prefs, r)
+			}
+		}
+		if len(prefs) == 0 {
+			return nil
+		}
+		quads := shape.Quads{{Dir: quad.Subject, Values: shape.Fixed{ref}}, {Dir: quad.Predicate, Values: prefs}}
+		return each(shape.BuildIterator(qs, quads), func(q quad.Quad) bool { return slices.Contains(preds, q.Predicate) })
 	}
 	for _, p := range preds {
 		pref, ok := qs.ValueOf(p).(kv.Int64Value)
