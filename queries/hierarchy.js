@@ -104,9 +104,13 @@ seen[entity] = true;
 while (frontier.length > 0) {
   level++;
   var next = [];
-  g.V.apply(g, frontier).Tag("child").Out(SUB_OF).TagArray().forEach(function (r) {
-    edge("parent", level, r.child, r.id);
-    if (!seen[r.id]) { seen[r.id] = true; next.push(r.id); }
+  // One node at a time, untagged: the chain is short, and Cayley's SQL
+  // backend turns a tagged hop into a query per quad of the predicate.
+  frontier.forEach(function (child) {
+    g.V(child).Out(SUB_OF).ToArray().forEach(function (parent) {
+      edge("parent", level, child, parent);
+      if (!seen[parent]) { seen[parent] = true; next.push(parent); }
+    });
   });
   frontier = next;
 }
