@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
 
 	"github.com/agencygraph/agencygraph/graph"
@@ -310,5 +312,58 @@ func BenchmarkPostgres_Load(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(all))*float64(b.N)/b.Elapsed().Seconds(), "quads/s")
 		})
+	}
+}
+
+// BatchNamer names PostgreSQL nodes of every kind as Cayley's NameOf does,
+// in batches (here past one query's thousand), a ref given twice twice,
+// and a ref naming nothing as nil.
+func TestPostgres_BatchNamerNamesAsCayley(t *testing.T) {
+	ctx := context.Background()
+	s := openPostgres(t, graphtest.PostgresDB(t))
+	defer s.Close()
+	values := []quad.Value{
+		quad.IRI("a"), quad.BNode("b1"), quad.String("plain"), quad.String("nul\x00byte and \\x00"),
+		quad.LangString{Value: "hola", Lang: "es"},
+		quad.TypedString{Value: "5", Type: "http://www.w3.org/2001/XMLSchema#integer"},
+		quad.Int(42), quad.Bool(true), quad.Float(2.5), quad.Time(time.Date(2025, 5, 1, 12, 0, 0, 0, time.UTC)),
+	}
+	var quads []quad.Quad
+	for i, v := range values {
+		quads = append(quads, quad.Make(quad.IRI(fmt.Sprintf("s%d", i)), quad.IRI("p"), v, nil))
+	}
+	if err := s.Add(ctx, quads); err != nil {
+		t.Fatal(err)
+	}
+	qs := s.QuadStore()
+	var refs []cgraph.Ref
+	for range 150 {
+		for _, v := range values {
+			refs = append(refs, qs.ValueOf(v))
+		}
+	}
+	refs = append(refs, qs.ValueOf(quad.IRI("missing")), nil)
+	namer := s.BatchNamer()
+	if namer == nil {
+		t.Fatal("no batch namer on PostgreSQL")
+	}
+	got, err := namer(ctx, refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(refs) {
+		t.Fatalf("%d values for %d refs", len(got), len(refs))
+	}
+	for i, r := range refs {
+		var want quad.Value
+		if r != nil {
+			want = qs.NameOf(r)
+		}
+		if quad.StringOf(got[i]) != quad.StringOf(want) {
+			t.Errorf("ref %d: batch %#v, Cayley's NameOf %#v", i, got[i], want)
+		}
+	}
+	if got[0] != quad.IRI("a") || got[len(got)-2] != nil {
+		t.Errorf("batch named %v first and %v for a missing node", got[0], got[len(got)-2])
 	}
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log"
@@ -132,6 +133,7 @@ type Store struct {
 	qs      cgraph.QuadStore
 	bolt    *boltReader    // reads the Bolt file under qs (plan.go, boltread.go); nil on other backends
 	indexes []kv.QuadIndex // the Bolt store's indexes
+	pg      *sql.DB        // PostgreSQL beside Cayley's handle, for BatchNamer; nil on other backends
 	lookup  lookupCache
 }
 
@@ -188,7 +190,14 @@ func (s *Store) open() error {
 	if err != nil {
 		return err
 	}
-	s.qs, s.bolt = qs, nil
+	s.qs, s.bolt, s.pg = qs, nil, nil
+	if s.cfg.Backend == Postgres {
+		// Opens no connection until used.
+		if s.pg, err = sql.Open("postgres", s.cfg.Address); err != nil {
+			qs.Close()
+			return err
+		}
+	}
 	if held.kv != nil {
 		if s.indexes, err = indexes(held.kv); err != nil {
 			qs.Close()
@@ -235,6 +244,9 @@ func storeError(op string, cfg Config, err error) error {
 func (s *Store) Close() error {
 	if s.bolt != nil {
 		s.bolt.release()
+	}
+	if s.pg != nil {
+		s.pg.Close()
 	}
 	return s.qs.Close()
 }

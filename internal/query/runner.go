@@ -59,6 +59,14 @@ func (r *Runner) Gizmo(ctx context.Context, src string, params map[string]any) (
 	return out, nil
 }
 
+// NewSession is a Gizmo session on store, naming nodes in batches where
+// the store can (graph.Store.BatchNamer).
+func NewSession(store *graph.Store) *gizmo.Session {
+	sess := gizmo.NewSession(store.QuadStore())
+	sess.SetBatchNamer(store.BatchNamer())
+	return sess
+}
+
 // each runs src and calls fn with every result until fn returns false.
 func (r *Runner) each(ctx context.Context, src string, params map[string]any, fn func(any) bool) error {
 	if r.Timeout > 0 {
@@ -67,7 +75,7 @@ func (r *Runner) each(ctx context.Context, src string, params map[string]any, fn
 		defer cancel()
 	}
 	// A Session holds per-query state (its VM, limit and count): one per call.
-	sess := gizmo.NewSession(r.Store.QuadStore())
+	sess := NewSession(r.Store)
 	for name, v := range params {
 		if err := sess.Bind(name, v); err != nil {
 			return &graph.Error{Code: graph.EINVALID, Message: err.Error(), Err: err}

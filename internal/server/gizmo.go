@@ -10,7 +10,7 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/agencygraph/agencygraph/graph"
-	"github.com/agencygraph/agencygraph/internal/query/gizmo"
+	"github.com/agencygraph/agencygraph/internal/query"
 )
 
 // The two Gizmo calls query.Runner does not offer: JSON-LD results and a
@@ -22,7 +22,7 @@ import (
 func (s *Server) gizmoLD(r *http.Request, src string, limit int) ([]any, error) {
 	ctx, cancel := s.queryContext(r.Context())
 	defer cancel()
-	it, err := gizmo.NewSession(s.store.QuadStore()).Execute(ctx, src, cquery.Options{Collation: cquery.JSONLD, Limit: limit})
+	it, err := query.NewSession(s.store).Execute(ctx, src, cquery.Options{Collation: cquery.JSONLD, Limit: limit})
 	if err != nil {
 		return nil, s.gizmoError(ctx, err)
 	}
@@ -51,7 +51,7 @@ func (s *Server) gizmoLD(r *http.Request, src string, limit int) ([]any, error) 
 func (s *Server) shape(ctx context.Context, src string) (any, error) {
 	ctx, cancel := s.queryContext(ctx)
 	defer cancel()
-	sess := gizmo.NewSession(s.store.QuadStore())
+	sess := query.NewSession(s.store)
 	it, err := sess.Execute(ctx, src, cquery.Options{Collation: cquery.JSON})
 	if err != nil {
 		return nil, s.gizmoError(ctx, err)

@@ -96,6 +96,18 @@ type Session struct {
 	err   error
 	shape map[string]interface{}
 	names map[interface{}]string // see native
+
+	// batch names many nodes in one call (SetBatchNamer); values holds
+	// what it named, until native asks for them.
+	batch  func(context.Context, []graph.Ref) ([]quad.Value, error)
+	values map[interface{}]quad.Value
+}
+
+// SetBatchNamer gives the session a way to name many nodes at once, which
+// PropertyMap then uses for all the values it reads (see
+// graph.Store.BatchNamer).
+func (s *Session) SetBatchNamer(f func(context.Context, []graph.Ref) ([]quad.Value, error)) {
+	s.batch = f
 }
 
 func (s *Session) context() context.Context {
@@ -171,7 +183,11 @@ func (s *Session) native(ref graph.Ref) interface{} {
 	if v, ok := s.names[k]; ok {
 		return v
 	}
-	v := s.quadValueToNative(s.qs.NameOf(ref))
+	name, ok := s.values[k]
+	if !ok {
+		name = s.qs.NameOf(ref)
+	}
+	v := s.quadValueToNative(name)
 	if str, ok := v.(string); ok {
 		if s.names == nil || len(s.names) >= maxNames {
 			s.names = make(map[interface{}]string)

@@ -1,6 +1,8 @@
 package gizmo
 
 import (
+	"slices"
+
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/quad"
@@ -31,6 +33,9 @@ func (p *pathObject) PropertyMap() goja.Value {
 	}); err != nil {
 		return throwErr(s.vm, err)
 	}
+	if s.batch != nil {
+		return s.batchPropertyMap(nodes)
+	}
 	out := make(map[string]interface{}, len(nodes))
 	for _, n := range nodes {
 		name := s.key(n)
@@ -44,6 +49,64 @@ func (p *pathObject) PropertyMap() goja.Value {
 		out[name] = props
 	}
 	return s.vm.ToValue(out)
+}
+
+// batchPropertyMap is PropertyMap reading every node's quads first, then
+// naming the nodes, predicates and values they hold in one batch.
+func (s *Session) batchPropertyMap(nodes []graph.Ref) goja.Value {
+	ctx := s.context()
+	links := make([][][2]graph.Ref, len(nodes)) // per node: predicate, object
+	refs := slices.Clone(nodes)
+	for i, n := range nodes {
+		qi := s.qs.QuadIterator(quad.Subject, n)
+		for qi.Next(ctx) {
+			q := qi.Result()
+			l := [2]graph.Ref{s.qs.QuadDirection(q, quad.Predicate), s.qs.QuadDirection(q, quad.Object)}
+			links[i] = append(links[i], l)
+			refs = append(refs, l[0], l[1])
+		}
+		err := qi.Err()
+		qi.Close()
+		if err != nil {
+			return throwErr(s.vm, err)
+		}
+	}
+	vals, err := s.batch(ctx, refs)
+	if err != nil {
+		return throwErr(s.vm, err)
+	}
+	if s.values == nil || len(s.values)+len(refs) > maxNames {
+		s.values = make(map[interface{}]quad.Value, len(refs))
+	}
+	for i, r := range refs {
+		if r != nil && vals[i] != nil {
+			s.values[r.Key()] = vals[i]
+		}
+	}
+	out := make(map[string]interface{}, len(nodes))
+	for i, n := range nodes {
+		name := s.key(n)
+		if _, seen := out[name]; seen {
+			continue
+		}
+		props := make(map[string]interface{})
+		for _, l := range links[i] {
+			addProperty(props, s.native(l[0]), s.native(l[1]))
+		}
+		out[name] = props
+	}
+	return s.vm.ToValue(out)
+}
+
+// addProperty appends obj to props[pred]: a predicate that is not a name
+// (a literal), or a value that has none, is left out.
+func addProperty(props map[string]interface{}, pred, obj interface{}) {
+	p, ok := pred.(string)
+	if !ok || obj == nil {
+		return
+	}
+	vals, _ := props[p].([]interface{})
+	props[p] = append(vals, obj)
 }
 
 // key is the node's name as a script's property lookup spells it: a string
@@ -68,12 +131,7 @@ func (s *Session) propertiesOf(node graph.Ref) (map[string]interface{}, error) {
 		if !ok {
 			continue
 		}
-		obj := s.native(s.qs.QuadDirection(q, quad.Object))
-		if obj == nil {
-			continue
-		}
-		vals, _ := props[pred].([]interface{})
-		props[pred] = append(vals, obj)
+		addProperty(props, pred, s.native(s.qs.QuadDirection(q, quad.Object)))
 	}
 	if err := qi.Err(); err != nil {
 		return nil, err

@@ -1,0 +1,131 @@
+package graph
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	csql "github.com/cayleygraph/cayley/graph/sql"
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/pquads"
+	"github.com/lib/pq"
+)
+
+// BatchNamer returns a function naming many nodes at once, or nil when the
+// store's own NameOf is as good. Cayley's SQL store names a node with a
+// query of its own and remembers only the last 1,024: a saved query that
+// reads the properties of a few hundred assertions made thousands of round
+// trips to the server.
+func (s *Store) BatchNamer() func(context.Context, []cgraph.Ref) ([]quad.Value, error) {
+	if s.pg == nil {
+		return nil
+	}
+	return s.namesFromPostgres
+}
+
+// namesBatch bounds the hashes one query asks for.
+const namesBatch = 1000
+
+// namesFromPostgres reads the values of refs from the nodes table, a
+// thousand at a time, decoded as Cayley's SQL store decodes them; a ref
+// that is not a node hash, or names no node, gets nil.
+func (s *Store) namesFromPostgres(ctx context.Context, refs []cgraph.Ref) ([]quad.Value, error) {
+	out := make([]quad.Value, len(refs))
+	at := make(map[string][]int, len(refs)) // hex hash → positions in refs
+	var hashes []string
+	for i, r := range refs {
+		var h cgraph.ValueHash
+		switch r := r.(type) {
+		case csql.NodeHash:
+			h = r.ValueHash
+		case cgraph.ValueHash:
+			h = r
+		default:
+			continue
+		}
+		if !h.Valid() {
+			continue
+		}
+		k := hex.EncodeToString(h[:])
+		if _, ok := at[k]; !ok {
+			hashes = append(hashes, k)
+		}
+		at[k] = append(at[k], i)
+	}
+	for len(hashes) > 0 {
+		n := min(len(hashes), namesBatch)
+		if err := s.readNodes(ctx, hashes[:n], func(hash string, v quad.Value) {
+			for _, i := range at[hash] {
+				out[i] = v
+			}
+		}); err != nil {
+			return out, fmt.Errorf("name nodes: %w", err)
+		}
+		hashes = hashes[n:]
+	}
+	return out, nil
+}
+
+// readNodes calls fn with each node of the hex hashes the table holds.
+func (s *Store) readNodes(ctx context.Context, hashes []string, fn func(hash string, v quad.Value)) error {
+	rows, err := s.pg.QueryContext(ctx, `SELECT encode(hash, 'hex'), value, value_string, datatype, language,
+		iri, bnode, value_int, value_bool, value_float, value_time
+		FROM nodes WHERE hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) h)`, pq.StringArray(hashes))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			hash       string
+			data       []byte
+			str, typ   sql.NullString
+			lang       sql.NullString
+			iri, bnode sql.NullBool
+			vint       sql.NullInt64
+			vbool      sql.NullBool
+			vfloat     sql.NullFloat64
+			vtime      csql.NullTime
+		)
+		if err := rows.Scan(&hash, &data, &str, &typ, &lang, &iri, &bnode, &vint, &vbool, &vfloat, &vtime); err != nil {
+			return err
+		}
+		v, err := nodeValue(data, str, typ, lang, iri, bnode, vint, vbool, vfloat, vtime)
+		if err != nil {
+			return fmt.Errorf("node %s: %w", hash, err)
+		}
+		fn(hash, v)
+	}
+	return rows.Err()
+}
+
+// nodeValue is a nodes row's value, decoded as Cayley's SQL store's NameOf
+// decodes it (graph/sql/quadstore.go), so that both name a node alike.
+func nodeValue(data []byte, str, typ, lang sql.NullString, iri, bnode sql.NullBool,
+	vint sql.NullInt64, vbool sql.NullBool, vfloat sql.NullFloat64, vtime csql.NullTime) (quad.Value, error) {
+	unescape := func(s string) quad.String { return quad.String(strings.ReplaceAll(s, `\x00`, "\u0000")) }
+	switch {
+	case str.Valid && iri.Bool:
+		return quad.IRI(str.String), nil
+	case str.Valid && bnode.Bool:
+		return quad.BNode(str.String), nil
+	case str.Valid && lang.Valid:
+		return quad.LangString{Value: unescape(str.String), Lang: lang.String}, nil
+	case str.Valid && typ.Valid:
+		return quad.TypedString{Value: unescape(str.String), Type: quad.IRI(typ.String)}, nil
+	case str.Valid:
+		return unescape(str.String), nil
+	case vint.Valid:
+		return quad.Int(vint.Int64), nil
+	case vbool.Valid:
+		return quad.Bool(vbool.Bool), nil
+	case vfloat.Valid:
+		return quad.Float(vfloat.Float64), nil
+	case vtime.Valid:
+		return quad.Time(vtime.Time), nil
+	}
+	return pquads.UnmarshalValue(data)
+}
