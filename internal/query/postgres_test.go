@@ -19,25 +19,8 @@ import (
 // the arguments argSets gives it (a committee among them whose parent edge
 // no source states).
 func TestSaved_PostgresMatchesMemory(t *testing.T) {
-	url := graphtest.PostgresDB(t)
 	ctx := context.Background()
-	open := func(cfg graph.Config) *graph.Store {
-		s, err := graph.Open(ctx, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		ins, err := graph.FSInputs(quads.FS)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Load(ctx, ins, graph.LoadOptions{}); err != nil {
-			t.Fatalf("load bundled dataset into %s: %v", cfg, err)
-		}
-		return s
-	}
-	pg := &query.Runner{Store: open(graph.ParseDB(url)), Timeout: 30 * time.Second}
-	mem := &query.Runner{Store: open(graph.Config{Backend: graph.Memory}), Timeout: 30 * time.Second}
+	pg, mem := bundledOnPostgresAndMemory(t)
 	saved, err := query.LoadSaved(queries.FS)
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +57,87 @@ func TestSaved_PostgresMatchesMemory(t *testing.T) {
 	if answered < len(names)/2 {
 		t.Errorf("only %d of %d saved queries found anything on the bundled dataset: the comparison is hollow", answered, len(names))
 	}
+}
+
+// ToArray and TagArray, which name their results in batches on
+// PostgreSQL, give what they give on a memory store holding the same
+// dataset (as sets: raw Gizmo does not sort), and stop at their limit.
+func TestGizmo_PostgresArraysMatchMemory(t *testing.T) {
+	ctx := context.Background()
+	pg, mem := bundledOnPostgresAndMemory(t)
+	runners := map[string]*query.Runner{"postgres": pg, "memory": mem}
+	const typ, subject = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>"
+	for _, c := range []struct {
+		src  string
+		want int // rows; 0: as many as memory gives, at least one
+	}{
+		// Hundreds of results, and 4,176 rows: past one batch (4,096).
+		{`g.Emit(g.V("<Assertion>").In("` + typ + `").ToArray())`, 0},
+		{`g.Emit(g.V("<Assertion>").In("` + typ + `").Tag("st").Out("` + subject + `").TagArray())`, 0},
+		{`g.Emit(g.V("<Assertion>").In("` + typ + `").Tag("st").Out().Tag("o").TagArray())`, 0},
+		{`g.Emit(g.V("<Assertion>").In("` + typ + `").ToArray(3))`, 3},
+		{`g.Emit(g.V("<Assertion>").In("` + typ + `").Tag("st").Out("` + subject + `").TagArray(2))`, 2},
+	} {
+		var answers [2][]string
+		for i, name := range []string{"memory", "postgres"} {
+			res, err := runners[name].Gizmo(ctx, c.src, nil)
+			if err != nil {
+				t.Fatalf("%s on %s: %v", c.src, name, err)
+			}
+			if len(res) != 1 {
+				t.Fatalf("%s on %s: %d results, want one emitted list", c.src, name, len(res))
+			}
+			// A list of rows comes back as whatever Go type the session made.
+			var list []json.RawMessage
+			b, _ := json.Marshal(res[0])
+			if err := json.Unmarshal(b, &list); err != nil {
+				t.Fatalf("%s on %s: %v: %s", c.src, name, err, b)
+			}
+			for _, v := range list {
+				answers[i] = append(answers[i], string(v))
+			}
+			slices.Sort(answers[i])
+		}
+		mem, pg := answers[0], answers[1]
+		switch {
+		case c.want > 0 && (len(pg) != c.want || len(mem) != c.want):
+			t.Errorf("%s: %d rows on postgres, %d on memory, want %d", c.src, len(pg), len(mem), c.want)
+		case c.want == 0 && (len(mem) == 0 || !slices.Equal(pg, mem)):
+			t.Errorf("%s: postgres gives %d rows, memory %d; first difference:\n%s", c.src, len(pg), len(mem), firstDifference(pg, mem))
+		}
+	}
+}
+
+func firstDifference(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] + "\n  vs " + b[i]
+		}
+	}
+	return "one is a prefix of the other"
+}
+
+// bundledOnPostgresAndMemory is a runner on a new PostgreSQL database and
+// one on a memory store, both holding the bundled dataset.
+func bundledOnPostgresAndMemory(t *testing.T) (pg, mem *query.Runner) {
+	t.Helper()
+	ctx := context.Background()
+	open := func(cfg graph.Config) *query.Runner {
+		s, err := graph.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		ins, err := graph.FSInputs(quads.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Load(ctx, ins, graph.LoadOptions{}); err != nil {
+			t.Fatalf("load bundled dataset into %s: %v", cfg, err)
+		}
+		return &query.Runner{Store: s, Timeout: 30 * time.Second}
+	}
+	return open(graph.ParseDB(graphtest.PostgresDB(t))), open(graph.Config{Backend: graph.Memory})
 }
 
 // rowsJSON is a result's rows as JSON, in order.

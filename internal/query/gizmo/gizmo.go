@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -104,10 +105,81 @@ type Session struct {
 }
 
 // SetBatchNamer gives the session a way to name many nodes at once, which
-// PropertyMap then uses for all the values it reads (see
-// graph.Store.BatchNamer).
+// ToArray, TagArray and PropertyMap then use for what they return, a few
+// thousand rows at a time (see graph.Store.BatchNamer).
 func (s *Session) SetBatchNamer(f func(context.Context, []graph.Ref) ([]quad.Value, error)) {
 	s.batch = f
+}
+
+// prefetchRows is how many results ToArray and TagArray name in one batch.
+const prefetchRows = 4096
+
+// inBatches runs iterate, keeping each result it gives; every
+// prefetchRows results, and at the end, it names the refs refsOf finds in
+// them in one batch (prefetch), then hands them to emit in order.
+func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []graph.Ref) []graph.Ref, emit func(T)) error {
+	var rows []T
+	var refs []graph.Ref
+	flush := func() error {
+		if err := s.prefetch(refs); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			emit(r)
+		}
+		rows, refs = rows[:0], refs[:0]
+		return nil
+	}
+	var ferr error
+	err := iterate(func(r T) {
+		rows = append(rows, r)
+		refs = refsOf(r, refs)
+		if len(rows) == prefetchRows && ferr == nil {
+			ferr = flush()
+		}
+	})
+	if err == nil {
+		err = ferr
+	}
+	if err == nil {
+		err = flush()
+	}
+	return err
+}
+
+// prefetch names those of refs native does not know yet with the batch
+// namer, and keeps their values for native.
+func (s *Session) prefetch(refs []graph.Ref) error {
+	var need []graph.Ref
+	for _, r := range refs {
+		if r == nil {
+			continue
+		}
+		k := r.Key()
+		if _, ok := s.names[k]; ok {
+			continue
+		}
+		if _, ok := s.values[k]; ok {
+			continue
+		}
+		need = append(need, r)
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	vals, err := s.batch(s.context(), need)
+	if err != nil {
+		return err
+	}
+	if s.values == nil || len(s.values)+len(need) > maxNames {
+		s.values = make(map[interface{}]quad.Value, len(need))
+	}
+	for i, r := range need {
+		if vals[i] != nil {
+			s.values[r.Key()] = vals[i]
+		}
+	}
+	return nil
 }
 
 func (s *Session) context() context.Context {
@@ -213,6 +285,21 @@ func (s *Session) runIteratorToArray(it graph.Iterator, limit int) ([]map[string
 	ctx := s.context()
 
 	output := make([]map[string]interface{}, 0)
+	if s.batch != nil {
+		err := inBatches(s, func(f func(map[string]graph.Ref)) error {
+			return graph.Iterate(ctx, it).Limit(limit).TagEach(func(tags map[string]graph.Ref) { f(maps.Clone(tags)) })
+		}, func(tags map[string]graph.Ref, refs []graph.Ref) []graph.Ref {
+			for _, r := range tags {
+				refs = append(refs, r)
+			}
+			return refs
+		}, func(tags map[string]graph.Ref) {
+			if tm := s.tagsToValueMap(tags); tm != nil {
+				output = append(output, tm)
+			}
+		})
+		return output, err
+	}
 	err := graph.Iterate(ctx, it).Limit(limit).TagEach(func(tags map[string]graph.Ref) {
 		tm := s.tagsToValueMap(tags)
 		if tm == nil {
@@ -230,6 +317,18 @@ func (s *Session) runIteratorToArrayNoTags(it graph.Iterator, limit int) ([]inte
 	ctx := s.context()
 
 	output := make([]interface{}, 0)
+	if s.batch != nil {
+		err := inBatches(s, func(f func(graph.Ref)) error {
+			return graph.Iterate(ctx, it).Paths(false).Limit(limit).Each(f)
+		}, func(r graph.Ref, refs []graph.Ref) []graph.Ref {
+			return append(refs, r)
+		}, func(r graph.Ref) {
+			if o := s.native(r); o != nil {
+				output = append(output, o)
+			}
+		})
+		return output, err
+	}
 	err := graph.Iterate(ctx, it).Paths(false).Limit(limit).Each(func(r graph.Ref) {
 		if o := s.native(r); o != nil {
 			output = append(output, o)

@@ -71,17 +71,8 @@ func (s *Session) batchPropertyMap(nodes []graph.Ref) goja.Value {
 			return throwErr(s.vm, err)
 		}
 	}
-	vals, err := s.batch(ctx, refs)
-	if err != nil {
+	if err := s.prefetch(refs); err != nil {
 		return throwErr(s.vm, err)
-	}
-	if s.values == nil || len(s.values)+len(refs) > maxNames {
-		s.values = make(map[interface{}]quad.Value, len(refs))
-	}
-	for i, r := range refs {
-		if r != nil && vals[i] != nil {
-			s.values[r.Key()] = vals[i]
-		}
 	}
 	out := make(map[string]interface{}, len(nodes))
 	for i, n := range nodes {
