@@ -35,12 +35,7 @@ import (
 // sessions wait to read the quads and nodes tables: dropping an index or a
 // foreign key locks the tables it joins until the load commits.
 func (s *Store) loadPostgres(ctx context.Context, enc *encoded, rebuild bool) error {
-	db, err := sql.Open("postgres", s.cfg.Address)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := s.pg.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -100,7 +95,7 @@ func (s *Store) loadPostgres(ctx context.Context, enc *encoded, rebuild bool) er
 	}
 	// Fresh statistics for the server's planner, which plans each of
 	// Cayley's SQL queries; the load stands whether or not this works.
-	_, _ = db.ExecContext(ctx, `ANALYZE nodes, quads`)
+	_, _ = s.pg.ExecContext(ctx, `ANALYZE nodes, quads`)
 	return nil
 }
 
