@@ -18,7 +18,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -114,10 +113,14 @@ func (s *Session) SetBatchNamer(f func(context.Context, []graph.Ref) ([]quad.Val
 // prefetchRows is how many results ToArray and TagArray name in one batch.
 const prefetchRows = 4096
 
-// inBatches runs iterate, keeping each result it gives; every
-// prefetchRows results, and at the end, it names the refs refsOf finds in
-// them in one batch (prefetch), then hands them to emit in order.
+// inBatches runs iterate, handing each result it gives to emit. With a
+// batch namer it keeps them instead: every prefetchRows results, and at the
+// end, it names the refs refsOf finds in them in one batch (prefetch),
+// then hands them to emit in order.
 func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []graph.Ref) []graph.Ref, emit func(T)) error {
+	if s.batch == nil {
+		return iterate(emit)
+	}
 	var rows []T
 	var refs []graph.Ref
 	flush := func() error {
@@ -285,27 +288,16 @@ func (s *Session) runIteratorToArray(it graph.Iterator, limit int) ([]map[string
 	ctx := s.context()
 
 	output := make([]map[string]interface{}, 0)
-	if s.batch != nil {
-		err := inBatches(s, func(f func(map[string]graph.Ref)) error {
-			return graph.Iterate(ctx, it).Limit(limit).TagEach(func(tags map[string]graph.Ref) { f(maps.Clone(tags)) })
-		}, func(tags map[string]graph.Ref, refs []graph.Ref) []graph.Ref {
-			for _, r := range tags {
-				refs = append(refs, r)
-			}
-			return refs
-		}, func(tags map[string]graph.Ref) {
-			if tm := s.tagsToValueMap(tags); tm != nil {
-				output = append(output, tm)
-			}
-		})
-		return output, err
-	}
-	err := graph.Iterate(ctx, it).Limit(limit).TagEach(func(tags map[string]graph.Ref) {
-		tm := s.tagsToValueMap(tags)
-		if tm == nil {
-			return
+	// TagEach gives each row a map of its own, safe to keep.
+	err := inBatches(s, graph.Iterate(ctx, it).Limit(limit).TagEach, func(tags map[string]graph.Ref, refs []graph.Ref) []graph.Ref {
+		for _, r := range tags {
+			refs = append(refs, r)
 		}
-		output = append(output, tm)
+		return refs
+	}, func(tags map[string]graph.Ref) {
+		if tm := s.tagsToValueMap(tags); tm != nil {
+			output = append(output, tm)
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -317,19 +309,9 @@ func (s *Session) runIteratorToArrayNoTags(it graph.Iterator, limit int) ([]inte
 	ctx := s.context()
 
 	output := make([]interface{}, 0)
-	if s.batch != nil {
-		err := inBatches(s, func(f func(graph.Ref)) error {
-			return graph.Iterate(ctx, it).Paths(false).Limit(limit).Each(f)
-		}, func(r graph.Ref, refs []graph.Ref) []graph.Ref {
-			return append(refs, r)
-		}, func(r graph.Ref) {
-			if o := s.native(r); o != nil {
-				output = append(output, o)
-			}
-		})
-		return output, err
-	}
-	err := graph.Iterate(ctx, it).Paths(false).Limit(limit).Each(func(r graph.Ref) {
+	err := inBatches(s, graph.Iterate(ctx, it).Paths(false).Limit(limit).Each, func(r graph.Ref, refs []graph.Ref) []graph.Ref {
+		return append(refs, r)
+	}, func(r graph.Ref) {
 		if o := s.native(r); o != nil {
 			output = append(output, o)
 		}

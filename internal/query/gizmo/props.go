@@ -33,46 +33,20 @@ func (p *pathObject) PropertyMap() goja.Value {
 	}); err != nil {
 		return throwErr(s.vm, err)
 	}
-	if s.batch != nil {
-		return s.batchPropertyMap(nodes)
-	}
-	out := make(map[string]interface{}, len(nodes))
-	for _, n := range nodes {
-		name := s.key(n)
-		if _, seen := out[name]; seen {
-			continue
-		}
-		props, err := s.propertiesOf(n)
-		if err != nil {
-			return throwErr(s.vm, err)
-		}
-		out[name] = props
-	}
-	return s.vm.ToValue(out)
-}
-
-// batchPropertyMap is PropertyMap reading every node's quads first, then
-// naming the nodes, predicates and values they hold in one batch.
-func (s *Session) batchPropertyMap(nodes []graph.Ref) goja.Value {
-	ctx := s.context()
-	links := make([][][2]graph.Ref, len(nodes)) // per node: predicate, object
-	refs := slices.Clone(nodes)
-	for i, n := range nodes {
-		qi := s.qs.QuadIterator(quad.Subject, n)
-		for qi.Next(ctx) {
-			q := qi.Result()
-			l := [2]graph.Ref{s.qs.QuadDirection(q, quad.Predicate), s.qs.QuadDirection(q, quad.Object)}
-			links[i] = append(links[i], l)
-			refs = append(refs, l[0], l[1])
-		}
-		err := qi.Err()
-		qi.Close()
-		if err != nil {
-			return throwErr(s.vm, err)
-		}
-	}
-	if err := s.prefetch(refs); err != nil {
+	links, err := s.linksOf(nodes)
+	if err != nil {
 		return throwErr(s.vm, err)
+	}
+	if s.batch != nil {
+		refs := slices.Clone(nodes)
+		for _, ls := range links {
+			for _, l := range ls {
+				refs = append(refs, l[0], l[1])
+			}
+		}
+		if err := s.prefetch(refs); err != nil {
+			return throwErr(s.vm, err)
+		}
 	}
 	out := make(map[string]interface{}, len(nodes))
 	for i, n := range nodes {
@@ -82,22 +56,56 @@ func (s *Session) batchPropertyMap(nodes []graph.Ref) goja.Value {
 		}
 		props := make(map[string]interface{})
 		for _, l := range links[i] {
-			addProperty(props, s.native(l[0]), s.native(l[1]))
+			addProperty(props, s.native(l[0]), l[1], s.native)
 		}
 		out[name] = props
 	}
 	return s.vm.ToValue(out)
 }
 
-// addProperty appends obj to props[pred]: a predicate that is not a name
-// (a literal), or a value that has none, is left out.
-func addProperty(props map[string]interface{}, pred, obj interface{}) {
+// linksOf reads the predicate and object of each quad with one of nodes as
+// subject, a node given twice once. All are read before any is named, so
+// that a batch namer (SetBatchNamer) can name them together.
+func (s *Session) linksOf(nodes []graph.Ref) ([][][2]graph.Ref, error) {
+	ctx := s.context()
+	links := make([][][2]graph.Ref, len(nodes))
+	read := make(map[interface{}]bool, len(nodes))
+	for i, n := range nodes {
+		if read[n.Key()] {
+			continue
+		}
+		read[n.Key()] = true
+		qi := s.qs.QuadIterator(quad.Subject, n)
+		for qi.Next(ctx) {
+			q := qi.Result()
+			links[i] = append(links[i], [2]graph.Ref{s.qs.QuadDirection(q, quad.Predicate), s.qs.QuadDirection(q, quad.Object)})
+		}
+		err := qi.Err()
+		qi.Close()
+		if err == nil {
+			err = ctx.Err() // a deadline stops the loop between nodes
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return links, nil
+}
+
+// addProperty appends the object's value to props[pred]: a predicate that
+// is not a name (a literal), or an object that has none, is left out, and
+// the object is named only for a predicate that is.
+func addProperty(props map[string]interface{}, pred interface{}, obj graph.Ref, native func(graph.Ref) interface{}) {
 	p, ok := pred.(string)
-	if !ok || obj == nil {
+	if !ok {
+		return
+	}
+	v := native(obj)
+	if v == nil {
 		return
 	}
 	vals, _ := props[p].([]interface{})
-	props[p] = append(vals, obj)
+	props[p] = append(vals, v)
 }
 
 // key is the node's name as a script's property lookup spells it: a string
@@ -108,26 +116,6 @@ func (s *Session) key(node graph.Ref) string {
 		return name
 	}
 	return s.vm.ToValue(v).String()
-}
-
-// propertiesOf reads the quads with node as subject.
-func (s *Session) propertiesOf(node graph.Ref) (map[string]interface{}, error) {
-	ctx := s.context()
-	qi := s.qs.QuadIterator(quad.Subject, node)
-	defer qi.Close()
-	props := make(map[string]interface{})
-	for qi.Next(ctx) {
-		q := qi.Result()
-		pred, ok := s.native(s.qs.QuadDirection(q, quad.Predicate)).(string)
-		if !ok {
-			continue
-		}
-		addProperty(props, pred, s.native(s.qs.QuadDirection(q, quad.Object)))
-	}
-	if err := qi.Err(); err != nil {
-		return nil, err
-	}
-	return props, ctx.Err()
 }
 
 func (p *pathObject) CapitalizedPropertyMap() goja.Value { return p.PropertyMap() }
