@@ -85,11 +85,7 @@ func (s *Store) rebuildBolt(ctx context.Context, enc *encoded, existing int64) e
 	if err := syncDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	s.Close()
-	if err := s.open(); err != nil {
-		return storeError("reopen", s.cfg, err)
-	}
-	return nil
+	return s.reopen()
 }
 
 // syncDir makes a rename in dir durable.

@@ -73,9 +73,8 @@ func (s *Store) Load(ctx context.Context, inputs []Input, opt LoadOptions) (Load
 			return res, fmt.Errorf("write quads: %w", err)
 		}
 		// Cayley's SQL store keeps counts and node sizes it has read.
-		s.Close()
-		if err := s.open(); err != nil {
-			return res, storeError("reopen", s.cfg, err)
+		if err := s.reopen(); err != nil {
+			return res, err
 		}
 	} else if res.Read > 0 {
 		if err := s.applyDeltas(enc.deltas(), cgraph.IgnoreOpts{IgnoreDup: true}); err != nil {

@@ -240,6 +240,16 @@ func storeError(op string, cfg Config, err error) error {
 	return fmt.Errorf("%s %s store: %w", op, cfg, err)
 }
 
+// reopen closes the Cayley store and opens it again, so that nothing it
+// kept from before a load outlives it.
+func (s *Store) reopen() error {
+	s.Close()
+	if err := s.open(); err != nil {
+		return storeError("reopen", s.cfg, err)
+	}
+	return nil
+}
+
 // Close releases the store; a Bolt file is unlocked and synced.
 func (s *Store) Close() error {
 	if s.bolt != nil {

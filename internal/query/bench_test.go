@@ -71,18 +71,9 @@ func BenchmarkSaved(b *testing.B) {
 // bundledBolt returns a Bolt store in a temporary file holding the bundled
 // dataset.
 func bundledBolt(b *testing.B) *graph.Store {
-	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{Backend: graph.Bolt, Address: filepath.Join(b.TempDir(), "bundled.bolt")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
 	ins, err := graph.FSInputs(quads.FS)
-	if err == nil {
-		_, err = s.Load(ctx, ins, graph.LoadOptions{})
-	}
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s
+	return loadedStore(b, graph.Config{Backend: graph.Bolt, Address: filepath.Join(b.TempDir(), "bundled.bolt")}, ins)
 }

@@ -19,18 +19,25 @@ var update = flag.Bool("update", false, "rewrite testdata/query golden files")
 // openStore returns a memory store holding the given N-Quads files.
 func openStore(tb testing.TB, files ...string) *graph.Store {
 	tb.Helper()
-	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{Backend: graph.Memory})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
 	ins, err := graph.Inputs(files, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := s.Load(ctx, ins, graph.LoadOptions{}); err != nil {
+	return loadedStore(tb, graph.Config{Backend: graph.Memory}, ins)
+}
+
+// loadedStore opens the store cfg names, closed when the test ends, and
+// loads ins into it.
+func loadedStore(tb testing.TB, cfg graph.Config, ins []graph.Input) *graph.Store {
+	tb.Helper()
+	ctx := context.Background()
+	s, err := graph.Open(ctx, cfg)
+	if err != nil {
 		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	if _, err := s.Load(ctx, ins, graph.LoadOptions{}); err != nil {
+		tb.Fatalf("load into %s: %v", cfg, err)
 	}
 	return s
 }

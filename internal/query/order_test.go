@@ -59,18 +59,11 @@ func sameAnswers(t *testing.T, lines, entities []string) {
 			{Backend: graph.Memory},
 			{Backend: graph.Bolt, Address: strings.TrimSuffix(file, ".nq") + ".bolt"},
 		} {
-			s, err := graph.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
 			ins, err := graph.Inputs([]string{file}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Load(ctx, ins, graph.LoadOptions{}); err != nil {
-				t.Fatal(err)
-			}
+			s := loadedStore(t, cfg, ins)
 			stores = append(stores, store{string(cfg.Backend) + ", " + order.name, &query.Runner{Store: s}})
 		}
 	}

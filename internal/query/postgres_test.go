@@ -121,21 +121,12 @@ func firstDifference(a, b []string) string {
 // one on a memory store, both holding the bundled dataset.
 func bundledOnPostgresAndMemory(t *testing.T) (pg, mem *query.Runner) {
 	t.Helper()
-	ctx := context.Background()
 	open := func(cfg graph.Config) *query.Runner {
-		s, err := graph.Open(ctx, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
 		ins, err := graph.FSInputs(quads.FS)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Load(ctx, ins, graph.LoadOptions{}); err != nil {
-			t.Fatalf("load bundled dataset into %s: %v", cfg, err)
-		}
-		return &query.Runner{Store: s, Timeout: 30 * time.Second}
+		return &query.Runner{Store: loadedStore(t, cfg, ins), Timeout: 30 * time.Second}
 	}
 	return open(graph.ParseDB(graphtest.PostgresDB(t))), open(graph.Config{Backend: graph.Memory})
 }
