@@ -133,7 +133,7 @@ func TestStore_BoltChecksReadOnlyTheirPredicate(t *testing.T) {
 func TestStore_BoltTaggedPredicatesReadOnlyTheirQuads(t *testing.T) {
 	mem := loaded(t, Config{Backend: Memory}, "../quads")
 	defer mem.Close()
-	plain := mem.qs // Cayley's memstore, without our optimizer
+	plain := cayleyMemstore(t, mem) // the same quads in Cayley's memstore, without our optimizer
 	rel := []interface{}{quad.IRI("assists"), quad.IRI("detailsStaffTo"), quad.IRI("deputizes")}
 	relNames := []string{"<assists>", "<detailsStaffTo>", "<deputizes>"}
 	// Each unit comes once for each graph that states it: a hop from

@@ -76,6 +76,8 @@ func (s *Store) Load(ctx context.Context, inputs []Input, opt LoadOptions) (Load
 		if err := s.reopen(); err != nil {
 			return res, err
 		}
+	} else if mem, ok := s.qs.(*memStore); ok {
+		mem.addEncoded(enc)
 	} else if res.Read > 0 {
 		if err := s.applyDeltas(enc.deltas(), cgraph.IgnoreOpts{IgnoreDup: true}); err != nil {
 			return res, fmt.Errorf("write quads: %w", err)

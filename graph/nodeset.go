@@ -6,7 +6,6 @@ import (
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
-	"github.com/cayleygraph/cayley/graph/memstore"
 	"github.com/cayleygraph/cayley/graph/shape"
 )
 
@@ -86,15 +85,3 @@ func (it *setContains) Close() error                     { return nil }
 func (it *setContains) TagResults(map[string]cgraph.Ref) {}
 func (it *setContains) NextPath(context.Context) bool    { return false }
 func (it *setContains) String() string                   { return fmt.Sprintf("NodeSet(%d)", len(it.set.vals)) }
-
-// memoryStore is Cayley's memstore with large fixed sets looked up by
-// hash (nodeSet) and tagged predicates planned one by one
-// (tagEachPredicate); the memstore has no optimizer of its own to hide.
-type memoryStore struct{ *memstore.QuadStore }
-
-func (s memoryStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
-	if q, ok := sh.(shape.Quads); ok {
-		return tagEachPredicate(q, func(q shape.Quads) (shape.Shape, bool) { return q, false })
-	}
-	return asNodeSet(sh)
-}

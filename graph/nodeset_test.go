@@ -21,7 +21,7 @@ func TestNodeSet_AnswersAsFixed(t *testing.T) {
 	defer mem.Close()
 	bolt := loadedBolt(t, "../quads")
 	defer bolt.Close()
-	plain := mem.qs // Cayley's memstore, without our optimizer
+	plain := cayleyMemstore(t, mem) // the same quads in Cayley's memstore, without our optimizer
 
 	assertions := values(t, plain, path.StartPath(plain, ClassAssertion).In(Type))
 	if len(assertions) < 4*minNodeSet {

@@ -39,6 +39,10 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		st.Nodes, st.Predicates, st.Labels, err = s.bolt.logStats(ctx)
 		return st, err
 	}
+	if mem, ok := s.qs.(*memStore); ok {
+		st.Predicates, st.Labels = mem.used(quad.Predicate), mem.used(quad.Label)
+		return st, nil
+	}
 	preds := map[quad.Value]struct{}{}
 	labels := map[quad.Value]struct{}{}
 	err = s.EachQuad(ctx, func(q quad.Quad) error {

@@ -16,8 +16,7 @@ import (
 	"github.com/cayleygraph/cayley/clog"
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
-	"github.com/cayleygraph/cayley/graph/memstore" // the embedded default
-	_ "github.com/cayleygraph/cayley/writer"       // registers the "single" writer
+	_ "github.com/cayleygraph/cayley/writer" // registers the "single" writer
 	hkv "github.com/hidal-go/hidalgo/kv"
 	hbolt "github.com/hidal-go/hidalgo/kv/bolt"
 )
@@ -137,12 +136,10 @@ type Store struct {
 	lookup  lookupCache
 }
 
-// cayleyBackend is the name Cayley registers the backend under.
+// cayleyBackend is the name Cayley registers the backend under; the memory
+// backend is this package's own (memstore.go).
 func (c Config) cayleyBackend() string {
-	switch c.Backend {
-	case Memory:
-		return "memstore"
-	case Bolt:
+	if c.Backend == Bolt {
 		return boltBackend
 	}
 	return string(c.Backend)
@@ -178,9 +175,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	return s, nil
 }
 
-// open opens the Cayley store s.cfg names into s.qs, and for Bolt keeps the
+// open opens the store s.cfg names into s.qs, and for Bolt keeps the
 // file's reader in s.bolt.
 func (s *Store) open() error {
+	if s.cfg.Backend == Memory {
+		s.qs, s.bolt, s.pg = newMemStore(), nil, nil
+		return nil
+	}
 	var opts cgraph.Options
 	var held kvHolder
 	if s.cfg.Backend == Bolt {
@@ -276,9 +277,6 @@ func (s *Store) ScanQuadStore() cgraph.QuadStore { return s.quadStore(false) }
 func (s *Store) quadStore(fill bool) cgraph.QuadStore {
 	if kqs, ok := s.qs.(*kv.QuadStore); ok && s.bolt != nil {
 		return &sizedStore{QuadStore: kqs, bolt: s.bolt, fill: fill, indexes: s.indexes}
-	}
-	if mqs, ok := s.qs.(*memstore.QuadStore); ok {
-		return memoryStore{mqs}
 	}
 	return s.qs
 }

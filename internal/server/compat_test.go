@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,6 +19,8 @@ import (
 	cquery "github.com/cayleygraph/cayley/query"
 	_ "github.com/cayleygraph/cayley/query/gizmo" // Cayley's own engine, registered as "gizmo"
 	cayleyhttp "github.com/cayleygraph/cayley/server/http"
+
+	"github.com/agencygraph/agencygraph/graph/graphtest"
 )
 
 // newCayleyServer starts Cayley v0.7.7's own HTTP handlers over qs: its
@@ -294,17 +295,6 @@ func TestServer_CayleyCompatRead(t *testing.T) {
 	}
 }
 
-// cayleyModule returns the directory of Cayley v0.7.7 in the module cache.
-func cayleyModule(t testing.TB) string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/cayleygraph/cayley").Output()
-	dir := strings.TrimSpace(string(out))
-	if err != nil || dir == "" {
-		t.Skipf("cayley module not in the module cache: %v", err)
-	}
-	return dir
-}
-
 // docExample matches a JavaScript example in Cayley's Gizmo documentation.
 var docExample = regexp.MustCompile("(?s)```javascript\n(.*?)```")
 
@@ -314,7 +304,7 @@ var docExample = regexp.MustCompile("(?s)```javascript\n(.*?)```")
 // and compares the answers: the body Cayley's endpoint would write when
 // Cayley answers, a 400 when Cayley fails.
 func TestServer_CayleyDocExamples(t *testing.T) {
-	dir := cayleyModule(t)
+	dir := graphtest.CayleyModule(t)
 	doc, err := os.ReadFile(filepath.Join(dir, "docs", "gizmoapi.md"))
 	if err != nil {
 		t.Fatal(err)

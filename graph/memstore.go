@@ -1,0 +1,526 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/iterator"
+	"github.com/cayleygraph/cayley/graph/shape"
+	"github.com/cayleygraph/quad"
+)
+
+// memStore is the memory backend: Cayley's QuadStore interface over flat,
+// dictionary-encoded arrays. Cayley's own memstore keeps each value and
+// each quad as a heap object, in a map by ID, with a B-tree per node and
+// direction; inserting into those was two thirds of a load into memory
+// (1M quads in 11 s, 0.9–1.5 KB of RSS per quad). Here a value is an index
+// into vals, a quad four such indexes, and each node's quads in a
+// direction a slice of quad IDs in the order they were added, so a load
+// hands over the parser's own dictionary encoding (addEncoded) and every
+// lookup is an array index or one map probe.
+//
+// It answers as Cayley's memstore does: values are identified by their
+// String() form, a value no live quad uses is unknown to ValueOf, quads
+// come out of an index in the order they were added, and a batch of deltas
+// is checked whole before any is applied. Like it, it has no locks: the
+// caller keeps writes apart from reads (Store's doc). An iterator keeps
+// the slice it started on, and a delete copies a node's slice rather than
+// shifting it, so an iterator running across a write sees the store as it
+// was, less the deleted quads.
+type memStore struct {
+	keys  map[string]memNode     // value.String() → ID, for values in use
+	vals  []quad.Value           // by ID; vals[0] is nil: no value
+	refs  []int32                // live quads using each value
+	quads [][4]memNode           // by quad ID − 1: subject, predicate, object, label; zero once deleted
+	ids   map[[4]memNode]memQuad // live quad → its ID
+	index [4][][]memQuad         // by direction − 1 and value ID: the live quads with that value there, oldest first
+	nodes int64                  // values in use
+	live  int64                  // quads not deleted
+}
+
+// memNode and memQuad are a memStore's Refs: distinct types, so that a
+// node's key never equals a quad's.
+type (
+	memNode uint32
+	memQuad uint32
+)
+
+func (n memNode) Key() interface{} { return n }
+func (q memQuad) Key() interface{} { return q }
+
+func newMemStore() *memStore {
+	s := &memStore{keys: map[string]memNode{}, ids: map[[4]memNode]memQuad{}, vals: []quad.Value{nil}, refs: []int32{0}}
+	for d := range s.index {
+		s.index[d] = [][]memQuad{nil}
+	}
+	return s
+}
+
+var (
+	_ cgraph.QuadStore = (*memStore)(nil)
+	_ shape.Optimizer  = (*memStore)(nil)
+)
+
+// intern returns v's ID, adding v unused if it is new.
+func (s *memStore) intern(v quad.Value) memNode {
+	key := v.String()
+	if id, ok := s.keys[key]; ok {
+		return id
+	}
+	id := memNode(len(s.vals))
+	s.keys[key] = id
+	s.vals = append(s.vals, v)
+	s.refs = append(s.refs, 0)
+	for d := range s.index {
+		s.index[d] = append(s.index[d], nil)
+	}
+	return id
+}
+
+// find returns the IDs of q's values, and whether all of them are known.
+func (s *memStore) find(q quad.Quad) ([4]memNode, bool) {
+	var t [4]memNode
+	for d, v := range [4]quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
+		if v == nil {
+			continue
+		}
+		id, ok := s.keys[v.String()]
+		if !ok {
+			return t, false
+		}
+		t[d] = id
+	}
+	return t, true
+}
+
+func (s *memStore) findQuad(q quad.Quad) (memQuad, bool) {
+	t, ok := s.find(q)
+	if !ok {
+		return 0, false
+	}
+	id, ok := s.ids[t]
+	return id, ok
+}
+
+func (s *memStore) add(q quad.Quad) {
+	var t [4]memNode
+	for d, v := range [4]quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
+		if v != nil {
+			t[d] = s.intern(v)
+		}
+	}
+	s.insert(t)
+}
+
+// insert adds the quad of interned values t unless the store holds it.
+func (s *memStore) insert(t [4]memNode) {
+	if _, ok := s.ids[t]; ok {
+		return
+	}
+	s.quads = append(s.quads, t)
+	id := memQuad(len(s.quads))
+	s.ids[t] = id
+	s.live++
+	for d, n := range t {
+		if n == 0 {
+			continue
+		}
+		s.index[d][n] = append(s.index[d][n], id)
+		if s.refs[n]++; s.refs[n] == 1 {
+			s.nodes++
+		}
+	}
+}
+
+func (s *memStore) remove(id memQuad) {
+	t := s.quads[id-1]
+	delete(s.ids, t)
+	s.quads[id-1] = [4]memNode{}
+	s.live--
+	for d, n := range t {
+		if n == 0 {
+			continue
+		}
+		list := s.index[d][n]
+		if i, ok := slices.BinarySearch(list, id); ok {
+			s.index[d][n] = slices.Concat(list[:i], list[i+1:]) // a copy: iterators keep the old slice
+		}
+		if s.refs[n]--; s.refs[n] == 0 {
+			s.nodes--
+			delete(s.keys, s.vals[n].String())
+			s.vals[n] = nil
+		}
+	}
+}
+
+// addEncoded adds a load's quads, skipping those the store holds. The
+// lists of quad IDs are grown once per node to their new length rather
+// than append by append: a hub's list would otherwise be copied some
+// twenty times on its way to a hundred thousand entries.
+func (s *memStore) addEncoded(e *encoded) {
+	if len(s.ids) == 0 { // sized once rather than grown step by step
+		s.ids = make(map[[4]memNode]memQuad, len(e.quads))
+		s.keys = make(map[string]memNode, len(e.nodes))
+	}
+	ids := make([]memNode, len(e.nodes))
+	for i, v := range e.nodes[1:] {
+		ids[i+1] = s.intern(v)
+	}
+	var grow [4][]int32
+	for d := range grow {
+		grow[d] = make([]int32, len(s.vals))
+	}
+	for _, q := range e.quads {
+		for d, n := range q {
+			grow[d][ids[n]]++
+		}
+	}
+	for d := range grow {
+		for n, k := range grow[d][1:] {
+			if k > 0 {
+				s.index[d][n+1] = slices.Grow(s.index[d][n+1], int(k))
+			}
+		}
+	}
+	s.quads = slices.Grow(s.quads, len(e.quads))
+	for _, q := range e.quads {
+		s.insert([4]memNode{ids[q[0]], ids[q[1]], ids[q[2]], ids[q[3]]})
+	}
+	// A value whose every quad the store held already was in use before;
+	// one in no quad at all cannot come out of a parse.
+}
+
+// ApplyDeltas applies deltas all or nothing: unless opts ignore them, a
+// quad added that the store holds, or deleted that it does not, fails the
+// batch before any change, as does an incomplete quad or an unknown action.
+func (s *memStore) ApplyDeltas(deltas []cgraph.Delta, opts cgraph.IgnoreOpts) error {
+	for _, d := range deltas {
+		switch d.Action {
+		case cgraph.Add:
+			if !d.Quad.IsValid() {
+				return &cgraph.DeltaError{Delta: d, Err: errIncomplete}
+			}
+			if _, ok := s.findQuad(d.Quad); ok && !opts.IgnoreDup {
+				return &cgraph.DeltaError{Delta: d, Err: cgraph.ErrQuadExists}
+			}
+		case cgraph.Delete:
+			if _, ok := s.findQuad(d.Quad); !ok && !opts.IgnoreMissing {
+				return &cgraph.DeltaError{Delta: d, Err: cgraph.ErrQuadNotExist}
+			}
+		default:
+			return &cgraph.DeltaError{Delta: d, Err: cgraph.ErrInvalidAction}
+		}
+	}
+	for _, d := range deltas {
+		if d.Action == cgraph.Add {
+			s.add(d.Quad)
+		} else if id, ok := s.findQuad(d.Quad); ok {
+			s.remove(id)
+		}
+	}
+	return nil
+}
+
+var errIncomplete = errors.New("quad has no subject, predicate or object")
+
+func (s *memStore) NewQuadWriter() (quad.WriteCloser, error) { return memWriter{s}, nil }
+
+// memWriter adds quads one batch at a time, skipping those the store holds.
+type memWriter struct{ s *memStore }
+
+func (w memWriter) WriteQuad(q quad.Quad) error {
+	_, err := w.WriteQuads([]quad.Quad{q})
+	return err
+}
+
+func (w memWriter) WriteQuads(qs []quad.Quad) (int, error) {
+	deltas := make([]cgraph.Delta, len(qs))
+	for i, q := range qs {
+		deltas[i] = cgraph.Delta{Quad: q, Action: cgraph.Add}
+	}
+	if err := w.s.ApplyDeltas(deltas, cgraph.IgnoreOpts{IgnoreDup: true}); err != nil {
+		return 0, err
+	}
+	return len(qs), nil
+}
+
+func (w memWriter) Close() error { return nil }
+
+func (s *memStore) ValueOf(v quad.Value) cgraph.Ref {
+	if v == nil {
+		return nil
+	}
+	if id, ok := s.keys[v.String()]; ok {
+		return id
+	}
+	return nil
+}
+
+func (s *memStore) NameOf(r cgraph.Ref) quad.Value {
+	switch r := r.(type) {
+	case memNode:
+		if int(r) < len(s.vals) {
+			return s.vals[r]
+		}
+	case cgraph.PreFetchedValue:
+		return r.NameOf()
+	}
+	return nil
+}
+
+// quadOf returns the values of the quad r, and whether it is live.
+func (s *memStore) quadOf(r cgraph.Ref) ([4]memNode, bool) {
+	id, ok := r.(memQuad)
+	if !ok || id == 0 || int(id) > len(s.quads) {
+		return [4]memNode{}, false
+	}
+	t := s.quads[id-1]
+	return t, t[0] != 0
+}
+
+func (s *memStore) Quad(r cgraph.Ref) quad.Quad {
+	t, _ := s.quadOf(r)
+	return quad.Quad{Subject: s.vals[t[0]], Predicate: s.vals[t[1]], Object: s.vals[t[2]], Label: s.vals[t[3]]}
+}
+
+func (s *memStore) QuadDirection(r cgraph.Ref, d quad.Direction) cgraph.Ref {
+	t, ok := s.quadOf(r)
+	if !ok || d < quad.Subject || d > quad.Label || t[d-1] == 0 {
+		return nil
+	}
+	return t[d-1]
+}
+
+// list returns the live quads with n in direction d.
+func (s *memStore) list(d quad.Direction, r cgraph.Ref) []memQuad {
+	n, ok := r.(memNode)
+	if !ok || d < quad.Subject || d > quad.Label || int(n) >= len(s.vals) {
+		return nil
+	}
+	return s.index[d-1][n]
+}
+
+func (s *memStore) QuadIterator(d quad.Direction, r cgraph.Ref) cgraph.Iterator {
+	list := s.list(d, r)
+	if len(list) == 0 {
+		return iterator.NewNull()
+	}
+	return cgraph.NewLegacy(&memQuads{s: s, d: d, n: r.(memNode), list: list}, nil)
+}
+
+func (s *memStore) QuadIteratorSize(_ context.Context, d quad.Direction, r cgraph.Ref) (cgraph.Size, error) {
+	return cgraph.Size{Size: int64(len(s.list(d, r))), Exact: true}, nil
+}
+
+func (s *memStore) NodesAllIterator() cgraph.Iterator {
+	return cgraph.NewLegacy(&memAll{s: s, nodes: true, end: len(s.vals)}, nil)
+}
+
+func (s *memStore) QuadsAllIterator() cgraph.Iterator {
+	return cgraph.NewLegacy(&memAll{s: s, end: len(s.quads) + 1}, nil)
+}
+
+func (s *memStore) Stats(context.Context, bool) (cgraph.Stats, error) {
+	return cgraph.Stats{
+		Nodes: cgraph.Size{Size: s.nodes, Exact: true},
+		Quads: cgraph.Size{Size: s.live, Exact: true},
+	}, nil
+}
+
+// used counts the values in use in direction d: the store's predicates or
+// labels.
+func (s *memStore) used(d quad.Direction) int64 {
+	var n int64
+	for _, list := range s.index[d-1] {
+		if len(list) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *memStore) Close() error { return nil }
+
+// OptimizeShape swaps large fixed sets for hashed ones (nodeSet) and plans
+// tagged predicates one by one (tagEachPredicate).
+func (s *memStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
+	if q, ok := sh.(shape.Quads); ok {
+		return tagEachPredicate(q, func(q shape.Quads) (shape.Shape, bool) { return q, false })
+	}
+	return asNodeSet(sh)
+}
+
+// memQuads is the quads with node n in direction d.
+type memQuads struct {
+	s    *memStore
+	d    quad.Direction
+	n    memNode
+	list []memQuad
+}
+
+func (it *memQuads) String() string { return fmt.Sprintf("MemoryQuads(%v, %d)", it.d, it.n) }
+
+func (it *memQuads) Iterate() cgraph.Scanner { return &memQuadsNext{s: it.s, list: it.list, i: -1} }
+
+func (it *memQuads) Lookup() cgraph.Index { return &memQuadsContains{it: it} }
+
+func (it *memQuads) Stats(context.Context) (cgraph.IteratorCosts, error) {
+	return cgraph.IteratorCosts{ContainsCost: 1, NextCost: 1, Size: cgraph.Size{Size: int64(len(it.list)), Exact: true}}, nil
+}
+
+func (it *memQuads) Optimize(context.Context) (cgraph.IteratorShape, bool) { return it, false }
+func (it *memQuads) SubIterators() []cgraph.IteratorShape                  { return nil }
+
+// memQuadsNext walks a list as it was when the iterator started, less the
+// quads deleted since.
+type memQuadsNext struct {
+	s    *memStore
+	list []memQuad
+	i    int
+}
+
+func (it *memQuadsNext) Next(context.Context) bool {
+	for it.i++; it.i < len(it.list); it.i++ {
+		if it.s.quads[it.list[it.i]-1][0] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (it *memQuadsNext) Result() cgraph.Ref {
+	if it.i < 0 || it.i >= len(it.list) {
+		return nil
+	}
+	return it.list[it.i]
+}
+
+func (it *memQuadsNext) String() string                   { return "MemoryQuadsNext" }
+func (it *memQuadsNext) TagResults(map[string]cgraph.Ref) {}
+func (it *memQuadsNext) NextPath(context.Context) bool    { return false }
+func (it *memQuadsNext) Err() error                       { return nil }
+func (it *memQuadsNext) Close() error                     { return nil }
+
+// memQuadsContains checks a quad by its own values: one array read.
+type memQuadsContains struct {
+	it     *memQuads
+	result cgraph.Ref
+}
+
+func (c *memQuadsContains) Contains(_ context.Context, r cgraph.Ref) bool {
+	c.result = nil
+	if t, ok := c.it.s.quadOf(r); ok && t[c.it.d-1] == c.it.n {
+		c.result = r
+	}
+	return c.result != nil
+}
+
+func (c *memQuadsContains) Result() cgraph.Ref               { return c.result }
+func (c *memQuadsContains) String() string                   { return "MemoryQuadsContains" }
+func (c *memQuadsContains) TagResults(map[string]cgraph.Ref) {}
+func (c *memQuadsContains) NextPath(context.Context) bool    { return false }
+func (c *memQuadsContains) Err() error                       { return nil }
+func (c *memQuadsContains) Close() error                     { return nil }
+
+// memAll is every value in use (nodes) or every live quad, among the IDs
+// below end: those the store had when the iterator was made.
+type memAll struct {
+	s     *memStore
+	nodes bool
+	end   int
+}
+
+func (it *memAll) String() string {
+	if it.nodes {
+		return "MemoryAllNodes"
+	}
+	return "MemoryAllQuads"
+}
+
+// has says whether ID i is a value in use or a live quad.
+func (it *memAll) has(i int) bool {
+	if it.nodes {
+		return i < len(it.s.refs) && it.s.refs[i] > 0
+	}
+	return i > 0 && i <= len(it.s.quads) && it.s.quads[i-1][0] != 0
+}
+
+func (it *memAll) ref(i int) cgraph.Ref {
+	if it.nodes {
+		return memNode(i)
+	}
+	return memQuad(i)
+}
+
+func (it *memAll) Iterate() cgraph.Scanner { return &memAllNext{all: it} }
+func (it *memAll) Lookup() cgraph.Index    { return &memAllContains{all: it} }
+
+func (it *memAll) Stats(context.Context) (cgraph.IteratorCosts, error) {
+	size := it.s.live
+	if it.nodes {
+		size = it.s.nodes
+	}
+	return cgraph.IteratorCosts{ContainsCost: 1, NextCost: 1, Size: cgraph.Size{Size: size, Exact: true}}, nil
+}
+
+func (it *memAll) Optimize(context.Context) (cgraph.IteratorShape, bool) { return it, false }
+func (it *memAll) SubIterators() []cgraph.IteratorShape                  { return nil }
+
+type memAllNext struct {
+	all *memAll
+	i   int // the current ID; 0 before the first
+}
+
+func (it *memAllNext) Next(ctx context.Context) bool {
+	for it.i++; it.i < it.all.end; it.i++ {
+		if it.all.has(it.i) {
+			return true
+		}
+	}
+	return false
+}
+
+func (it *memAllNext) Result() cgraph.Ref {
+	if it.i == 0 || it.i >= it.all.end {
+		return nil
+	}
+	return it.all.ref(it.i)
+}
+
+func (it *memAllNext) String() string                   { return it.all.String() + "Next" }
+func (it *memAllNext) TagResults(map[string]cgraph.Ref) {}
+func (it *memAllNext) NextPath(context.Context) bool    { return false }
+func (it *memAllNext) Err() error                       { return nil }
+func (it *memAllNext) Close() error                     { return nil }
+
+type memAllContains struct {
+	all    *memAll
+	result cgraph.Ref
+}
+
+func (c *memAllContains) Contains(_ context.Context, r cgraph.Ref) bool {
+	c.result = nil
+	var i int
+	switch r := r.(type) {
+	case memNode:
+		i = int(r)
+	case memQuad:
+		i = int(r)
+	default:
+		return false
+	}
+	if c.all.ref(i) == r && c.all.has(i) {
+		c.result = r
+	}
+	return c.result != nil
+}
+
+func (c *memAllContains) Result() cgraph.Ref               { return c.result }
+func (c *memAllContains) String() string                   { return c.all.String() + "Contains" }
+func (c *memAllContains) TagResults(map[string]cgraph.Ref) {}
+func (c *memAllContains) NextPath(context.Context) bool    { return false }
+func (c *memAllContains) Err() error                       { return nil }
+func (c *memAllContains) Close() error                     { return nil }
