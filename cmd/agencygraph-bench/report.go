@@ -158,7 +158,7 @@ func mib(b int64) string {
 
 // writeSaved prints the saved queries over HTTP on our servers, each
 // server's p50 and its ratio to the --preload server's (the same quads in
-// Cayley's memstore), and whether every server gave the same answer.
+// the memory store), and whether every server gave the same answer.
 func (r *result) writeSaved(w io.Writer) {
 	var servers []serverLatency
 	ref := -1
@@ -174,7 +174,7 @@ func (r *result) writeSaved(w io.Writer) {
 	if len(servers) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Saved queries over HTTP (`GET /api/v1/saved/…`, one request at a time, p50 of up to %d after two warm-ups, each server's deadline raised to %v). Ratio: p50 over the `--preload` server's (the same quads in Cayley's memstore).\n\n", savedRequests, queryLimit)
+	fmt.Fprintf(w, "Saved queries over HTTP (`GET /api/v1/saved/…`, one request at a time, p50 of up to %d after two warm-ups, each server's deadline raised to %v). Ratio: p50 over the `--preload` server's (the same quads in agencygraph's memory store).\n\n", savedRequests, queryLimit)
 	head := "| saved query |"
 	rule := "| --- |"
 	for _, s := range servers {

@@ -62,7 +62,7 @@ in flight get up to --query-timeout to finish, then the store is closed.`,
 	f.IntVar(&opts.MaxConcurrent, "max-concurrent", 2*runtime.GOMAXPROCS(0), "most queries running at once (503 beyond)")
 	f.Int64Var(&opts.MaxMemory, "max-query-memory", server.DefaultMaxQueryMemory, "bytes the heap may grow by while queries run before they are stopped (503)")
 	f.StringVar(&opts.CORSOrigin, "cors-origin", "", "the one browser origin allowed to call the API (default none)")
-	f.BoolVar(&opts.Preload, "preload", false, "serve a read-only copy of the --db store held in Cayley's memstore, for start-up time and memory")
+	f.BoolVar(&opts.Preload, "preload", false, "serve a read-only copy of the --db store held in memory, for start-up time and memory")
 	f.BoolVar(&opts.Writable, "writable", false, "enable the write and delete endpoints (needs --token-file)")
 	f.StringVar(&opts.TokenFile, "token-file", "", "file holding the bearer token writes must present")
 	return cmd
