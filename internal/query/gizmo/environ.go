@@ -76,13 +76,17 @@ func (g *graphObject) NewV(call goja.FunctionCall) goja.Value {
 // Returns: Path object
 func (g *graphObject) NewVertex(call goja.FunctionCall) goja.Value {
 	qv, err := toQuadValues(exportArgs(call.Arguments))
+	var start *path.Path
+	if err == nil {
+		start, err = g.s.startAt(qv)
+	}
 	if err != nil {
 		return throwErr(g.s.vm, err)
 	}
 	return g.s.vm.ToValue(&pathObject{
 		s:      g.s,
 		finals: true,
-		path:   path.StartMorphism(qv...),
+		path:   start,
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -28,6 +29,7 @@ import (
 
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
+	"github.com/cayleygraph/cayley/graph/path"
 	"github.com/cayleygraph/cayley/query"
 	"github.com/cayleygraph/cayley/schema"
 	"github.com/cayleygraph/quad"
@@ -183,6 +185,51 @@ func (s *Session) prefetch(refs []graph.Ref) error {
 		}
 	}
 	return nil
+}
+
+// startAt is the path g.V(vals...) starts: every node without vals, else
+// the nodes among vals the store holds. Cayley's SQL store gives any value
+// a ref (its hash) without looking it up, so g.V("<no-such-node>") would
+// start at a node that is not there: memory and Bolt give nothing for it,
+// PostgreSQL gave a row without an id, and Count counted it. With a batch
+// namer the values are looked up a few thousand to a query, and the names
+// kept for the rows to come.
+func (s *Session) startAt(vals []quad.Value) (*path.Path, error) {
+	if s.batch == nil || len(vals) == 0 {
+		return path.StartMorphism(vals...), nil
+	}
+	held, err := s.known(vals)
+	if err != nil {
+		return nil, err
+	}
+	if len(held) == 0 { // not StartMorphism(), which is every node
+		return path.PathFromIterator(nil, iterator.NewNull()), nil
+	}
+	return path.StartMorphism(held...), nil
+}
+
+// known returns the values of vals the batch namer finds in the store.
+func (s *Session) known(vals []quad.Value) ([]quad.Value, error) {
+	out := make([]quad.Value, 0, len(vals))
+	for chunk := range slices.Chunk(vals, prefetchRows) {
+		refs := make([]graph.Ref, len(chunk))
+		for i, v := range chunk {
+			refs[i] = s.qs.ValueOf(v)
+		}
+		if err := s.prefetch(refs); err != nil {
+			return nil, err
+		}
+		for i, r := range refs {
+			if r == nil {
+				continue
+			}
+			_, named := s.names[r.Key()]
+			if _, ok := s.values[r.Key()]; ok || named {
+				out = append(out, chunk[i])
+			}
+		}
+	}
+	return out, nil
 }
 
 func (s *Session) context() context.Context {
