@@ -22,8 +22,8 @@ import (
 // hands over the parser's own dictionary encoding (addEncoded) and every
 // lookup is an array index or one map probe.
 //
-// It answers as Cayley's memstore does: values are identified by their
-// String() form, a value no live quad uses is unknown to ValueOf, quads
+// It answers as Cayley's memstore does: values are told apart as their
+// String() forms are (see key), a value no live quad uses is unknown to ValueOf, quads
 // come out of an index in the order they were added, and a batch of deltas
 // is checked whole before any is applied. Like it, it has no locks: the
 // caller keeps writes apart from reads (Store's doc). An iterator keeps
@@ -31,11 +31,11 @@ import (
 // shifting it, so an iterator running across a write sees the store as it
 // was, less the deleted quads.
 type memStore struct {
-	keys  map[string]memNode     // value.String() → ID, for values in use
+	keys  map[quad.Value]uint32  // key(value) → its ID (a memNode), for values in use; a load's own dictionary (addEncoded)
 	vals  []quad.Value           // by ID; vals[0] is nil: no value
 	refs  []int32                // live quads using each value
 	quads [][4]memNode           // by quad ID − 1: subject, predicate, object, label; zero once deleted
-	ids   map[[4]memNode]memQuad // live quad → its ID
+	ids   map[[4]memNode]memQuad // live quad → its ID; nil until a write looks a quad up (quadIDs)
 	index [4][][]memQuad         // by direction − 1 and value ID: the live quads with that value there, oldest first
 	nodes int64                  // values in use
 	live  int64                  // quads not deleted
@@ -52,7 +52,7 @@ func (n memNode) Key() interface{} { return n }
 func (q memQuad) Key() interface{} { return q }
 
 func newMemStore() *memStore {
-	s := &memStore{keys: map[string]memNode{}, ids: map[[4]memNode]memQuad{}, vals: []quad.Value{nil}, refs: []int32{0}}
+	s := &memStore{keys: map[quad.Value]uint32{}, vals: []quad.Value{nil}, refs: []int32{0}}
 	for d := range s.index {
 		s.index[d] = [][]memQuad{nil}
 	}
@@ -64,14 +64,30 @@ var (
 	_ shape.Optimizer  = (*memStore)(nil)
 )
 
+// key is v's identity in the store: v itself for the kinds a parse gives,
+// which are equal exactly when their String() forms are, else the parse
+// of its N-Quads form. Cayley's stores tell values apart by String(), so
+// that quad.Int(5) finds "5"^^xsd:integer; keying by the value itself
+// spares building that string for every value of a load.
+func key(v quad.Value) quad.Value {
+	switch v.(type) {
+	case quad.IRI, quad.BNode, quad.String, quad.TypedString, quad.LangString:
+		return v
+	}
+	if k := quad.StringToValue(v.String()); k != nil {
+		return k
+	}
+	return v
+}
+
 // intern returns v's ID, adding v unused if it is new.
 func (s *memStore) intern(v quad.Value) memNode {
-	key := v.String()
-	if id, ok := s.keys[key]; ok {
-		return id
+	k := key(v)
+	if id, ok := s.keys[k]; ok {
+		return memNode(id)
 	}
 	id := memNode(len(s.vals))
-	s.keys[key] = id
+	s.keys[k] = uint32(id)
 	s.vals = append(s.vals, v)
 	s.refs = append(s.refs, 0)
 	for d := range s.index {
@@ -87,11 +103,11 @@ func (s *memStore) find(q quad.Quad) ([4]memNode, bool) {
 		if v == nil {
 			continue
 		}
-		id, ok := s.keys[v.String()]
+		id, ok := s.keys[key(v)]
 		if !ok {
 			return t, false
 		}
-		t[d] = id
+		t[d] = memNode(id)
 	}
 	return t, true
 }
@@ -101,10 +117,26 @@ func (s *memStore) findQuad(q quad.Quad) (memQuad, bool) {
 	if !ok {
 		return 0, false
 	}
-	id, ok := s.ids[t]
+	id, ok := s.quadIDs()[t]
 	return id, ok
 }
 
+// quadIDs returns the map of live quads to their IDs, built on first use:
+// a load finds the quads the store holds without it (held), and
+// only writes look quads up.
+func (s *memStore) quadIDs() map[[4]memNode]memQuad {
+	if s.ids == nil {
+		s.ids = make(map[[4]memNode]memQuad, s.live)
+		for i, t := range s.quads {
+			if t[0] != 0 {
+				s.ids[t] = memQuad(i + 1)
+			}
+		}
+	}
+	return s.ids
+}
+
+// add adds q unless the store holds it.
 func (s *memStore) add(q quad.Quad) {
 	var t [4]memNode
 	for d, v := range [4]quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
@@ -112,17 +144,18 @@ func (s *memStore) add(q quad.Quad) {
 			t[d] = s.intern(v)
 		}
 	}
-	s.insert(t)
+	if _, ok := s.quadIDs()[t]; !ok {
+		s.insert(t)
+	}
 }
 
-// insert adds the quad of interned values t unless the store holds it.
+// insert adds the quad of interned values t, which the store does not hold.
 func (s *memStore) insert(t [4]memNode) {
-	if _, ok := s.ids[t]; ok {
-		return
-	}
 	s.quads = append(s.quads, t)
 	id := memQuad(len(s.quads))
-	s.ids[t] = id
+	if s.ids != nil {
+		s.ids[t] = id
+	}
 	s.live++
 	for d, n := range t {
 		if n == 0 {
@@ -137,7 +170,7 @@ func (s *memStore) insert(t [4]memNode) {
 
 func (s *memStore) remove(id memQuad) {
 	t := s.quads[id-1]
-	delete(s.ids, t)
+	delete(s.ids, t) // a no-op while there is no map
 	s.quads[id-1] = [4]memNode{}
 	s.live--
 	for d, n := range t {
@@ -150,32 +183,34 @@ func (s *memStore) remove(id memQuad) {
 		}
 		if s.refs[n]--; s.refs[n] == 0 {
 			s.nodes--
-			delete(s.keys, s.vals[n].String())
+			delete(s.keys, key(s.vals[n]))
 			s.vals[n] = nil
 		}
 	}
 }
 
-// addEncoded adds a load's quads, skipping those the store holds. The
-// lists of quad IDs are grown once per node to their new length rather
-// than append by append: a hub's list would otherwise be copied some
-// twenty times on its way to a hundred thousand entries.
+// addEncoded adds a load's quads, skipping those the store holds, and
+// takes over e's dictionary when the store never held a value: e is not
+// to be used afterwards. The lists of quad IDs are grown once per node to
+// their new length rather than append by append: a hub's list would
+// otherwise be copied some twenty times on its way to a hundred thousand
+// entries.
 func (s *memStore) addEncoded(e *encoded) {
-	if len(s.ids) == 0 { // sized once rather than grown step by step
-		s.ids = make(map[[4]memNode]memQuad, len(e.quads))
-		s.keys = make(map[string]memNode, len(e.nodes))
+	ids := s.internAll(e)
+	quads := make([][4]memNode, len(e.quads))
+	for i, q := range e.quads {
+		quads[i] = [4]memNode{ids[q[0]], ids[q[1]], ids[q[2]], ids[q[3]]}
 	}
-	ids := make([]memNode, len(e.nodes))
-	for i, v := range e.nodes[1:] {
-		ids[i+1] = s.intern(v)
-	}
+	held := s.held(quads)
 	var grow [4][]int32
 	for d := range grow {
 		grow[d] = make([]int32, len(s.vals))
 	}
-	for _, q := range e.quads {
-		for d, n := range q {
-			grow[d][ids[n]]++
+	for i, t := range quads {
+		if !held[i] {
+			for d, n := range t {
+				grow[d][n]++
+			}
 		}
 	}
 	for d := range grow {
@@ -185,12 +220,84 @@ func (s *memStore) addEncoded(e *encoded) {
 			}
 		}
 	}
-	s.quads = slices.Grow(s.quads, len(e.quads))
-	for _, q := range e.quads {
-		s.insert([4]memNode{ids[q[0]], ids[q[1]], ids[q[2]], ids[q[3]]})
+	s.quads = slices.Grow(s.quads, len(quads))
+	for i, t := range quads {
+		if !held[i] {
+			s.insert(t)
+		}
 	}
 	// A value whose every quad the store held already was in use before;
 	// one in no quad at all cannot come out of a parse.
+}
+
+// internAll returns the store's ID of each of e's values, by e's ID. A
+// store that never held a value takes e's dictionary as its own when every
+// value in it is its own key, as a parse's are.
+func (s *memStore) internAll(e *encoded) []memNode {
+	ids := make([]memNode, len(e.nodes))
+	adopt := len(s.vals) == 1
+	for i, v := range e.nodes[1:] {
+		ids[i+1] = memNode(i + 1)
+		adopt = adopt && key(v) == v
+	}
+	if adopt {
+		s.keys, s.vals = e.ids, e.nodes
+		s.refs = make([]int32, len(s.vals))
+		for d := range s.index {
+			s.index[d] = make([][]memQuad, len(s.vals))
+		}
+		return ids
+	}
+	for i, v := range e.nodes[1:] {
+		ids[i+1] = s.intern(v)
+	}
+	return ids
+}
+
+// held marks the quads the store holds or that repeat an earlier one of
+// quads, without the map of every quad (quadIDs), which would cost a load
+// as much as the rest of it. Equal quads share a subject, so each
+// subject's new quads are compared with each other and with the quads the
+// store has for it: pairwise for the few most subjects have, through a set
+// for the rest.
+func (s *memStore) held(quads [][4]memNode) []bool {
+	n := len(s.vals)
+	start := make([]int32, n+1) // a subject's new quads are order[start[v]:start[v+1]]
+	for _, t := range quads {
+		start[t[0]+1]++
+	}
+	for v := 1; v <= n; v++ {
+		start[v] += start[v-1]
+	}
+	order, next := make([]int32, len(quads)), slices.Clone(start[:n])
+	for i, t := range quads {
+		order[next[t[0]]] = int32(i)
+		next[t[0]]++
+	}
+	held := make([]bool, len(quads))
+	seen := map[[4]memNode]bool{}
+	for v := range n {
+		group, old := order[start[v]:start[v+1]], s.index[0][v]
+		if len(group) == 0 {
+			continue
+		}
+		if len(group)+len(old) > 16 {
+			clear(seen)
+			for _, id := range old {
+				seen[s.quads[id-1]] = true
+			}
+			for _, i := range group {
+				held[i] = seen[quads[i]]
+				seen[quads[i]] = true
+			}
+			continue
+		}
+		for j, i := range group {
+			held[i] = slices.ContainsFunc(old, func(id memQuad) bool { return s.quads[id-1] == quads[i] }) ||
+				slices.ContainsFunc(group[:j], func(k int32) bool { return quads[k] == quads[i] })
+		}
+	}
+	return held
 }
 
 // ApplyDeltas applies deltas all or nothing: unless opts ignore them, a
@@ -253,8 +360,8 @@ func (s *memStore) ValueOf(v quad.Value) cgraph.Ref {
 	if v == nil {
 		return nil
 	}
-	if id, ok := s.keys[v.String()]; ok {
-		return id
+	if id, ok := s.keys[key(v)]; ok {
+		return memNode(id)
 	}
 	return nil
 }

@@ -124,6 +124,86 @@ func TestMemStore_AnswersAsCayleyMemstore(t *testing.T) {
 	}
 }
 
+// A load (addEncoded) leaves the memory store as Cayley's memstore is
+// after the same quads go through ApplyDeltas: into a new store that takes
+// the load's dictionary, with repeats among a subject's few quads and
+// among a hub's many; into a store holding some of them; into one whose
+// quads were all deleted; with values that are not their own key. Writes
+// after the load, which look quads up, agree too.
+func TestMemStore_LoadAnswersAsCayleyMemstore(t *testing.T) {
+	var hub, small, native []quad.Quad
+	for i := range 60 { // one subject, 40 distinct quads, 20 repeats
+		hub = append(hub, quad.Make(quad.IRI("hub"), quad.IRI(fmt.Sprint("p", i%40)), quad.String(fmt.Sprint(i%40)), nil))
+	}
+	for i := range 30 { // ten subjects of three quads, each quad twice
+		q := quad.Make(quad.IRI(fmt.Sprint("s", i%10)), quad.IRI("p"), quad.IRI(fmt.Sprint("o", i%3)), quad.IRI("g"))
+		small = append(small, q, q)
+	}
+	for i := range 5 {
+		native = append(native, quad.Make(quad.IRI("n"), quad.IRI("count"), quad.Int(i), nil))
+	}
+	ins := func(qs []quad.Quad) []cgraph.Delta {
+		var ds []cgraph.Delta
+		for _, q := range qs {
+			ds = append(ds, cgraph.Delta{Quad: q, Action: cgraph.Add})
+		}
+		return ds
+	}
+	dels := func(qs []quad.Quad) []cgraph.Delta {
+		ds := ins(qs)
+		for i := range ds {
+			ds[i].Action = cgraph.Delete
+		}
+		return ds
+	}
+	for name, c := range map[string]struct {
+		before []cgraph.Delta // applied to both stores first
+		loads  [][]quad.Quad
+	}{
+		"new store":                      {nil, [][]quad.Quad{slices.Concat(small, hub)}},
+		"store holding some":             {ins(append(hub[:10:10], small[:7]...)), [][]quad.Quad{slices.Concat(hub, small)}},
+		"second load, overlapping":       {nil, [][]quad.Quad{slices.Concat(hub[:30], small[:9]), slices.Concat(small, hub)}},
+		"store whose quads were deleted": {append(ins(small), dels(small)...), [][]quad.Quad{slices.Concat(small, hub)}},
+		"values that are not their key":  {nil, [][]quad.Quad{slices.Concat(native, native, small)}},
+		"load of nothing into a store":   {ins(small), [][]quad.Quad{nil}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ours, theirs := newMemStore(), memstore.New()
+			for _, d := range c.before {
+				for _, qs := range []cgraph.QuadStore{ours, theirs} {
+					if err := qs.ApplyDeltas([]cgraph.Delta{d}, cgraph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for _, load := range c.loads {
+				enc := newEncoded()
+				for _, q := range load {
+					enc.add(q)
+				}
+				ours.addEncoded(enc)
+				if err := theirs.ApplyDeltas(ins(load), cgraph.IgnoreOpts{IgnoreDup: true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			vals := []quad.Value{quad.IRI("hub"), quad.IRI("p"), quad.IRI("g"), quad.IRI("n"), quad.Int(3), quad.String("3")}
+			for i := range 10 {
+				vals = append(vals, quad.IRI(fmt.Sprint("s", i)), quad.IRI(fmt.Sprint("p", i)), quad.String(fmt.Sprint(i)))
+			}
+			compareStores(t, "after the load", ours, theirs, vals)
+			after := append(dels(append(hub[:3:3], small[:4]...)), ins(native[:2])...)
+			for _, d := range after {
+				for _, qs := range []cgraph.QuadStore{ours, theirs} {
+					if err := qs.ApplyDeltas([]cgraph.Delta{d}, cgraph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			compareStores(t, "after writes", ours, theirs, vals)
+		})
+	}
+}
+
 func appendNew(refs []cgraph.Ref, r cgraph.Ref) []cgraph.Ref {
 	if len(refs) > 0 && refs[len(refs)-1] == r {
 		return refs
