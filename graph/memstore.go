@@ -460,6 +460,15 @@ func (s *memStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
 	return asNodeSet(sh)
 }
 
+// memLeaf gives a memory store's scanner or index the methods of one with
+// no tags, no second paths and nothing to fail or release.
+type memLeaf struct{}
+
+func (memLeaf) TagResults(map[string]cgraph.Ref) {}
+func (memLeaf) NextPath(context.Context) bool    { return false }
+func (memLeaf) Err() error                       { return nil }
+func (memLeaf) Close() error                     { return nil }
+
 // memQuads is the quads with node n in direction d.
 type memQuads struct {
 	s    *memStore
@@ -484,6 +493,7 @@ func (it *memQuads) SubIterators() []cgraph.IteratorShape                  { ret
 // memQuadsNext walks a list as it was when the iterator started, less the
 // quads deleted since.
 type memQuadsNext struct {
+	memLeaf
 	s    *memStore
 	list []memQuad
 	i    int
@@ -505,14 +515,11 @@ func (it *memQuadsNext) Result() cgraph.Ref {
 	return it.list[it.i]
 }
 
-func (it *memQuadsNext) String() string                   { return "MemoryQuadsNext" }
-func (it *memQuadsNext) TagResults(map[string]cgraph.Ref) {}
-func (it *memQuadsNext) NextPath(context.Context) bool    { return false }
-func (it *memQuadsNext) Err() error                       { return nil }
-func (it *memQuadsNext) Close() error                     { return nil }
+func (it *memQuadsNext) String() string { return "MemoryQuadsNext" }
 
 // memQuadsContains checks a quad by its own values: one array read.
 type memQuadsContains struct {
+	memLeaf
 	it     *memQuads
 	result cgraph.Ref
 }
@@ -525,12 +532,8 @@ func (c *memQuadsContains) Contains(_ context.Context, r cgraph.Ref) bool {
 	return c.result != nil
 }
 
-func (c *memQuadsContains) Result() cgraph.Ref               { return c.result }
-func (c *memQuadsContains) String() string                   { return "MemoryQuadsContains" }
-func (c *memQuadsContains) TagResults(map[string]cgraph.Ref) {}
-func (c *memQuadsContains) NextPath(context.Context) bool    { return false }
-func (c *memQuadsContains) Err() error                       { return nil }
-func (c *memQuadsContains) Close() error                     { return nil }
+func (c *memQuadsContains) Result() cgraph.Ref { return c.result }
+func (c *memQuadsContains) String() string     { return "MemoryQuadsContains" }
 
 // memAll is every value in use (nodes) or every live quad, among the IDs
 // below end: those the store had when the iterator was made.
@@ -577,6 +580,7 @@ func (it *memAll) Optimize(context.Context) (cgraph.IteratorShape, bool) { retur
 func (it *memAll) SubIterators() []cgraph.IteratorShape                  { return nil }
 
 type memAllNext struct {
+	memLeaf
 	all *memAll
 	i   int // the current ID; 0 before the first
 }
@@ -597,13 +601,10 @@ func (it *memAllNext) Result() cgraph.Ref {
 	return it.all.ref(it.i)
 }
 
-func (it *memAllNext) String() string                   { return it.all.String() + "Next" }
-func (it *memAllNext) TagResults(map[string]cgraph.Ref) {}
-func (it *memAllNext) NextPath(context.Context) bool    { return false }
-func (it *memAllNext) Err() error                       { return nil }
-func (it *memAllNext) Close() error                     { return nil }
+func (it *memAllNext) String() string { return it.all.String() + "Next" }
 
 type memAllContains struct {
+	memLeaf
 	all    *memAll
 	result cgraph.Ref
 }
@@ -625,9 +626,5 @@ func (c *memAllContains) Contains(_ context.Context, r cgraph.Ref) bool {
 	return c.result != nil
 }
 
-func (c *memAllContains) Result() cgraph.Ref               { return c.result }
-func (c *memAllContains) String() string                   { return c.all.String() + "Contains" }
-func (c *memAllContains) TagResults(map[string]cgraph.Ref) {}
-func (c *memAllContains) NextPath(context.Context) bool    { return false }
-func (c *memAllContains) Err() error                       { return nil }
-func (c *memAllContains) Close() error                     { return nil }
+func (c *memAllContains) Result() cgraph.Ref { return c.result }
+func (c *memAllContains) String() string     { return c.all.String() + "Contains" }
