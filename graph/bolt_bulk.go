@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,18 +31,6 @@ const rebuildFactor = 4
 // boltTempSuffix names the file a rebuild writes before it replaces the
 // store. A crash leaves it behind; the next rebuild removes it.
 const boltTempSuffix = ".load-tmp"
-
-// commitEvery bounds the puts in one Bolt transaction of a rebuild, and so
-// the memory Bolt holds in dirty pages. The file is not live until the final
-// rename, so transactions need not match the load. 64k was fastest when
-// profiled on a million quads: with 256k, Bolt's in-memory leaf nodes grow
-// so large that appending to them and searching them cost a fifth of the
-// load; much smaller, and commits come too often.
-const commitEvery = 1 << 16
-
-// bytesPerQuad is about what a quad takes in a Cayley Bolt file (220 MB for
-// a million generated quads), for sizing the memory map.
-const bytesPerQuad = 256
 
 // boltFile is the Bolt file behind addr: the file itself, or Cayley's
 // indexes.bolt inside a directory (as openBolt in store.go resolves it).
@@ -102,43 +91,64 @@ func syncDir(dir string) error {
 }
 
 // writeBoltStore creates a Cayley kv store at path holding enc's quads, each
-// once. It writes what Cayley's kv.QuadStore would after adding them, but
-// with every bucket filled in key order and few, large transactions:
+// once. It writes what Cayley's kv.QuadStore would after adding them, every
+// bucket in key order, page by page (boltpages.go):
 //
-//	meta               version, indexes, size (quads), horizon (last ID)
+//	meta               version, indexes (as kv.Init writes them), size (quads), horizon (last ID)
 //	log                ID → proto.Primitive: nodes 1..N, then quads N+1..N+Q
 //	v<h0><h1>          value hash → node ID (uvarint)
 //	n<h0><h1>          value hash → reference count (uvarint)
 //	<index dirs>       node IDs (big-endian) → quad IDs (uvarints, ascending)
 //	agencygraph        live → horizon and size: no quad is deleted (live.go)
 func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
-	// Mapping the whole file up front spares Bolt remapping it as it grows.
-	mmap := min(bytesPerQuad*len(enc.quads), 1<<40)
-	db, err := hbolt.Open(path, &bolt.Options{Timeout: lockTimeout, InitialMmapSize: mmap})
+	base, err := initialBuckets(path + ".init")
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	var indexes []kv.QuadIndex
+	if err := json.Unmarshal(base["meta"]["indexes"], &indexes); err != nil {
+		return fmt.Errorf("read index list: %w", err)
+	}
+	w, err := newPageWriter(path)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := kv.Init(db, nil); err != nil {
-		return fmt.Errorf("init: %w", err)
+	if err := writeBuckets(ctx, w, enc, indexes, base, time.Now().UnixNano()); err != nil {
+		w.abort()
+		return err
 	}
-	bdb := db.DB()
-	bdb.NoSync = true // one fsync at the end does for all
-	var indexes []kv.QuadIndex
-	err = bdb.View(func(tx *bolt.Tx) error {
-		return json.Unmarshal(tx.Bucket([]byte("meta")).Get([]byte("indexes")), &indexes)
-	})
-	if err != nil {
-		return fmt.Errorf("read index list: %w", err)
-	}
+	return w.finish()
+}
 
+// ctxCheckEvery is how many keys a rebuild writes between looks at its
+// context.
+const ctxCheckEvery = 1 << 16
+
+// bucketWriter takes a Bolt file's buckets one after another, each one's
+// keys in order: a pageWriter, or in tests Bolt's own Put.
+type bucketWriter interface {
+	beginBucket(bucket []byte) error
+	put(bucket, key, val []byte) error
+	written(bucket []byte) bool
+}
+
+// writeBuckets writes enc's quads in Cayley's kv layout into pw, over the
+// buckets kv.Init made (base), every log entry stamped now.
+func writeBuckets(ctx context.Context, pw bucketWriter, enc *encoded, indexes []kv.QuadIndex, base map[string]map[string][]byte, now int64) error {
+	puts := 0
+	put := func(bucket, key, val []byte) error {
+		if puts++; puts%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return pw.put(bucket, key, val)
+	}
 	qs := dedupQuads(enc.quads)
 	nodes := uint64(len(enc.nodes) - 1)
-	w := &bulkWriter{ctx: ctx, db: bdb}
-	now := time.Now().UnixNano()
 
 	// Sort the quads into each index's order on other cores while this one
-	// writes the log and value buckets; Bolt takes one writer at a time.
+	// writes the log and value buckets.
 	orders := make([]chan []uint32, len(indexes))
 	for k, ind := range indexes {
 		orders[k] = make(chan []uint32, 1)
@@ -146,6 +156,15 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 	}
 
 	// The log: nodes, then quads, in ID order.
+	var key, val []byte
+	putPrimitive := func(p *proto.Primitive) error {
+		val = slices.Grow(val[:0], p.ProtoSize())[:p.ProtoSize()]
+		if _, err := p.MarshalTo(val); err != nil {
+			return err
+		}
+		key = binary.BigEndian.AppendUint64(key[:0], p.ID)
+		return put(logBucket, key, val)
+	}
 	refs := make([]uint32, len(enc.nodes))
 	for _, q := range qs {
 		for _, id := range q {
@@ -157,15 +176,14 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 		if err != nil {
 			return fmt.Errorf("encode %v: %w", enc.nodes[id], err)
 		}
-		p := proto.Primitive{ID: id, Value: v, Timestamp: now}
-		if err := w.putPrimitive(&p); err != nil {
+		if err := putPrimitive(&proto.Primitive{ID: id, Value: v, Timestamp: now}); err != nil {
 			return err
 		}
 	}
 	for i, q := range qs {
 		p := proto.Primitive{ID: nodes + 1 + uint64(i), Subject: uint64(q[0]), Predicate: uint64(q[1]),
 			Object: uint64(q[2]), Label: uint64(q[3]), Timestamp: now}
-		if err := w.putPrimitive(&p); err != nil {
+		if err := putPrimitive(&p); err != nil {
 			return err
 		}
 	}
@@ -187,8 +205,7 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 			if prefix == 'v' {
 				n = x.id
 			}
-			val := w.keep(binary.AppendUvarint(w.slab[len(w.slab):], uint64(n)))
-			if err := w.put([]byte{prefix, x.h[0], x.h[1]}, x.h[:], val); err != nil {
+			if err := put([]byte{prefix, x.h[0], x.h[1]}, x.h[:], binary.AppendUvarint(val[:0], uint64(n))); err != nil {
 				return err
 			}
 		}
@@ -202,43 +219,86 @@ func writeBoltStore(ctx context.Context, path string, enc *encoded) error {
 			bucket[i] = d.Prefix()
 		}
 		for i := 0; i < len(order); {
-			key := w.alloc(8 * len(ind.Dirs))
-			for k, d := range ind.Dirs {
-				binary.BigEndian.PutUint64(key[8*k:], uint64(qs[order[i]][dirIndex(d)]))
+			key = key[:0]
+			for _, d := range ind.Dirs {
+				key = binary.BigEndian.AppendUint64(key, uint64(qs[order[i]][dirIndex(d)]))
 			}
-			list := w.slab[len(w.slab):]
+			val = val[:0]
 			j := i
 			for ; j < len(order) && sameKey(qs[order[i]], qs[order[j]], ind.Dirs); j++ {
-				list = binary.AppendUvarint(list, nodes+1+uint64(order[j]))
+				val = binary.AppendUvarint(val, nodes+1+uint64(order[j]))
 			}
-			list = w.keep(list)
-			if err := w.put(bucket, key, list); err != nil {
+			if err := put(bucket, key, val); err != nil {
 				return err
 			}
 			i = j
 		}
 	}
 
-	meta := []byte("meta")
+	// The meta bucket: kv.Init's keys, the size and the last ID.
 	size, horizon := le64(uint64(len(qs))), le64(nodes+uint64(len(qs)))
-	if err := w.put(meta, []byte("size"), size); err != nil {
-		return err
-	}
-	if err := w.put(meta, []byte("horizon"), horizon); err != nil {
+	meta := base["meta"]
+	meta["size"], meta["horizon"] = size, horizon
+	if err := putAll(pw, []byte("meta"), meta); err != nil {
 		return err
 	}
 	// A new store holds no deleted quad: its mark is the two values just
 	// written, as liveMark (live.go) reads them back.
-	if err := w.put(liveKey[0], liveKey[1], append(slices.Clone(horizon), size...)); err != nil {
+	if err := put(liveKey[0], liveKey[1], append(slices.Clone(horizon), size...)); err != nil {
 		return err
 	}
-	if err := w.commit(); err != nil {
+	// Whatever else kv.Init made (empty buckets among them), as it made it.
+	for _, name := range slices.Sorted(maps.Keys(base)) {
+		if !pw.written([]byte(name)) {
+			if err := putAll(pw, []byte(name), base[name]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// putAll writes bucket holding kvs, in key order.
+func putAll(w bucketWriter, bucket []byte, kvs map[string][]byte) error {
+	if err := w.beginBucket(bucket); err != nil {
 		return err
 	}
-	if err := bdb.Sync(); err != nil {
-		return fmt.Errorf("sync: %w", err)
+	for _, k := range slices.Sorted(maps.Keys(kvs)) {
+		if err := w.put(bucket, []byte(k), kvs[k]); err != nil {
+			return err
+		}
 	}
-	return db.Close()
+	return nil
+}
+
+// initialBuckets returns what Cayley's kv.Init writes into a new Bolt
+// store, bucket by bucket, read back from a scratch file at path.
+func initialBuckets(path string) (map[string]map[string][]byte, error) {
+	os.Remove(path)
+	defer os.Remove(path)
+	db, err := hbolt.Open(path, &bolt.Options{Timeout: lockTimeout})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := kv.Init(db, nil); err != nil {
+		return nil, err
+	}
+	out := map[string]map[string][]byte{}
+	err = db.DB().View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			kvs := map[string][]byte{}
+			out[string(name)] = kvs
+			return b.ForEach(func(k, v []byte) error {
+				if v == nil {
+					return fmt.Errorf("bucket %q holds bucket %q: not Cayley's layout", name, k)
+				}
+				kvs[string(k)] = slices.Clone(v)
+				return nil
+			})
+		})
+	})
+	return out, err
 }
 
 // indexOrder returns the positions of qs sorted by the values in dirs, then
@@ -299,95 +359,4 @@ func le64(v uint64) []byte {
 	return binary.LittleEndian.AppendUint64(nil, v)
 }
 
-// bulkWriter puts keys into a Bolt file in batches of commitEvery, one
-// transaction each. Keys arrive in order within each bucket, so buckets are
-// packed full: nothing will be inserted between them later in bulk.
-type bulkWriter struct {
-	ctx  context.Context
-	db   *bolt.DB
-	tx   *bolt.Tx
-	n    int
-	name string
-	b    *bolt.Bucket
-	slab []byte // see alloc
-}
-
-func (w *bulkWriter) put(bucket, key, val []byte) error {
-	if w.tx == nil {
-		tx, err := w.db.Begin(true)
-		if err != nil {
-			return err
-		}
-		w.tx, w.b, w.name = tx, nil, ""
-	}
-	if w.b == nil || w.name != string(bucket) {
-		b, err := w.tx.CreateBucketIfNotExists(bucket)
-		if err != nil {
-			return fmt.Errorf("bucket %q: %w", bucket, err)
-		}
-		b.FillPercent = 1
-		w.b, w.name = b, string(bucket)
-	}
-	if err := w.b.Put(key, val); err != nil {
-		return err
-	}
-	w.n++
-	if w.n%commitEvery == 0 {
-		if err := w.ctx.Err(); err != nil {
-			return err
-		}
-		return w.commit()
-	}
-	return nil
-}
-
-func (w *bulkWriter) putPrimitive(p *proto.Primitive) error {
-	val := w.alloc(p.ProtoSize())
-	if _, err := p.MarshalTo(val); err != nil {
-		return err
-	}
-	key := w.keep(binary.BigEndian.AppendUint64(w.slab[len(w.slab):], p.ID))
-	return w.put(logBucket, key, val)
-}
-
 var logBucket = []byte("log")
-
-// slabSize is the size of the blocks keys and values are cut from. Bolt
-// holds on to every key and value put until the transaction commits, so
-// cutting them from large blocks (dropped after the commit) spares the
-// collector millions of small objects.
-const slabSize = 1 << 20
-
-// alloc returns n bytes cut from the current slab.
-func (w *bulkWriter) alloc(n int) []byte {
-	if cap(w.slab)-len(w.slab) < n {
-		w.slab = make([]byte, 0, max(slabSize, n))
-	}
-	b := w.slab[len(w.slab) : len(w.slab)+n : len(w.slab)+n]
-	w.slab = w.slab[:len(w.slab)+n]
-	return b
-}
-
-// keep claims b, which was appended to the free end of the slab, for as
-// long as the transaction runs. If the appends outgrew the slab, b lives in
-// its own allocation and the slab stays as it was.
-func (w *bulkWriter) keep(b []byte) []byte {
-	free := w.slab[len(w.slab):cap(w.slab)]
-	if len(b) > 0 && len(free) > 0 && &b[0] == &free[0] && len(b) <= len(free) {
-		w.slab = w.slab[:len(w.slab)+len(b)]
-		return b[:len(b):len(b)]
-	}
-	return b
-}
-
-func (w *bulkWriter) commit() error {
-	if w.tx == nil {
-		return nil
-	}
-	err := w.tx.Commit()
-	w.tx = nil
-	if err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
