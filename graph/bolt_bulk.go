@@ -132,125 +132,160 @@ type bucketWriter interface {
 	written(bucket []byte) bool
 }
 
-// writeBuckets writes enc's quads in Cayley's kv layout into pw, over the
+// writeBuckets writes enc's quads in Cayley's kv layout into w, over the
 // buckets kv.Init made (base), every log entry stamped now.
-func writeBuckets(ctx context.Context, pw bucketWriter, enc *encoded, indexes []kv.QuadIndex, base map[string]map[string][]byte, now int64) error {
-	puts := 0
-	put := func(bucket, key, val []byte) error {
-		if puts++; puts%ctxCheckEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		return pw.put(bucket, key, val)
-	}
-	qs := dedupQuads(enc.quads)
-	nodes := uint64(len(enc.nodes) - 1)
-
+func writeBuckets(ctx context.Context, w bucketWriter, enc *encoded, indexes []kv.QuadIndex, base map[string]map[string][]byte, now int64) error {
+	l := newLayout(ctx, w, enc)
 	// Sort the quads into each index's order on other cores while this one
 	// writes the log and value buckets.
 	orders := make([]chan []uint32, len(indexes))
 	for k, ind := range indexes {
 		orders[k] = make(chan []uint32, 1)
-		go func() { orders[k] <- indexOrder(qs, ind.Dirs) }()
+		go func() { orders[k] <- indexOrder(l.qs, ind.Dirs) }()
 	}
-
-	// The log: nodes, then quads, in ID order.
-	var key, val []byte
-	putPrimitive := func(p *proto.Primitive) error {
-		val = slices.Grow(val[:0], p.ProtoSize())[:p.ProtoSize()]
-		if _, err := p.MarshalTo(val); err != nil {
+	if err := l.writeLog(now); err != nil {
+		return err
+	}
+	if err := l.writeValues(); err != nil {
+		return err
+	}
+	for k, ind := range indexes {
+		if err := l.writeIndex(ind, <-orders[k]); err != nil {
 			return err
 		}
-		key = binary.BigEndian.AppendUint64(key[:0], p.ID)
-		return put(logBucket, key, val)
 	}
-	refs := make([]uint32, len(enc.nodes))
-	for _, q := range qs {
+	return l.writeMeta(base)
+}
+
+// layout is one store's quads, each once, on their way into a bucketWriter.
+type layout struct {
+	ctx      context.Context
+	w        bucketWriter
+	enc      *encoded
+	qs       [][4]uint32 // enc's quads, sorted, repeats dropped: quad i has ID nodes+1+i
+	nodes    uint64      // node IDs are 1..nodes
+	refs     []uint32    // quads using each node
+	puts     int
+	key, val []byte // reused: writers copy what they keep
+}
+
+func newLayout(ctx context.Context, w bucketWriter, enc *encoded) *layout {
+	l := &layout{ctx: ctx, w: w, enc: enc, qs: dedupQuads(enc.quads), nodes: uint64(len(enc.nodes) - 1)}
+	l.refs = make([]uint32, len(enc.nodes))
+	for _, q := range l.qs {
 		for _, id := range q {
-			refs[id]++
+			l.refs[id]++
 		}
 	}
-	for id := uint64(1); id <= nodes; id++ {
-		v, err := pquads.MarshalValue(enc.nodes[id])
-		if err != nil {
-			return fmt.Errorf("encode %v: %w", enc.nodes[id], err)
-		}
-		if err := putPrimitive(&proto.Primitive{ID: id, Value: v, Timestamp: now}); err != nil {
-			return err
-		}
-	}
-	for i, q := range qs {
-		p := proto.Primitive{ID: nodes + 1 + uint64(i), Subject: uint64(q[0]), Predicate: uint64(q[1]),
-			Object: uint64(q[2]), Label: uint64(q[3]), Timestamp: now}
-		if err := putPrimitive(&p); err != nil {
-			return err
-		}
-	}
+	return l
+}
 
-	// Value and reference buckets, in hash order.
+func (l *layout) put(bucket, key, val []byte) error {
+	if l.puts++; l.puts%ctxCheckEvery == 0 {
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return l.w.put(bucket, key, val)
+}
+
+// writeLog writes the log: nodes, then quads, in ID order.
+func (l *layout) writeLog(now int64) error {
+	put := func(p *proto.Primitive) error {
+		l.val = slices.Grow(l.val[:0], p.ProtoSize())[:p.ProtoSize()]
+		if _, err := p.MarshalTo(l.val); err != nil {
+			return err
+		}
+		l.key = binary.BigEndian.AppendUint64(l.key[:0], p.ID)
+		return l.put(logBucket, l.key, l.val)
+	}
+	for id := uint64(1); id <= l.nodes; id++ {
+		v, err := pquads.MarshalValue(l.enc.nodes[id])
+		if err != nil {
+			return fmt.Errorf("encode %v: %w", l.enc.nodes[id], err)
+		}
+		if err := put(&proto.Primitive{ID: id, Value: v, Timestamp: now}); err != nil {
+			return err
+		}
+	}
+	for i, q := range l.qs {
+		p := proto.Primitive{ID: l.nodes + 1 + uint64(i), Subject: uint64(q[0]), Predicate: uint64(q[1]),
+			Object: uint64(q[2]), Label: uint64(q[3]), Timestamp: now}
+		if err := put(&p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeValues writes the value and reference buckets, in hash order.
+func (l *layout) writeValues() error {
 	type hashed struct {
 		h  cgraph.ValueHash
 		id uint32
 	}
-	hs := make([]hashed, nodes)
+	hs := make([]hashed, l.nodes)
 	for i := range hs {
 		id := uint32(i + 1)
-		hs[i] = hashed{cgraph.HashOf(enc.nodes[id]), id}
+		hs[i] = hashed{cgraph.HashOf(l.enc.nodes[id]), id}
 	}
 	slices.SortFunc(hs, func(a, b hashed) int { return bytes.Compare(a.h[:], b.h[:]) })
 	for _, prefix := range []byte{'n', 'v'} {
 		for _, x := range hs {
-			n := refs[x.id]
+			n := l.refs[x.id]
 			if prefix == 'v' {
 				n = x.id
 			}
-			if err := put([]byte{prefix, x.h[0], x.h[1]}, x.h[:], binary.AppendUvarint(val[:0], uint64(n))); err != nil {
+			if err := l.put([]byte{prefix, x.h[0], x.h[1]}, x.h[:], binary.AppendUvarint(l.val[:0], uint64(n))); err != nil {
 				return err
 			}
 		}
 	}
+	return nil
+}
 
-	// Quad indexes: quads sorted by the index's directions, then by ID.
-	for k, ind := range indexes {
-		order := <-orders[k]
-		bucket := make([]byte, len(ind.Dirs))
-		for i, d := range ind.Dirs {
-			bucket[i] = d.Prefix()
-		}
-		for i := 0; i < len(order); {
-			key = key[:0]
-			for _, d := range ind.Dirs {
-				key = binary.BigEndian.AppendUint64(key, uint64(qs[order[i]][dirIndex(d)]))
-			}
-			val = val[:0]
-			j := i
-			for ; j < len(order) && sameKey(qs[order[i]], qs[order[j]], ind.Dirs); j++ {
-				val = binary.AppendUvarint(val, nodes+1+uint64(order[j]))
-			}
-			if err := put(bucket, key, val); err != nil {
-				return err
-			}
-			i = j
-		}
+// writeIndex writes one quad index: the quads in order (indexOrder), one
+// key per run of quads equal in the index's directions.
+func (l *layout) writeIndex(ind kv.QuadIndex, order []uint32) error {
+	bucket := make([]byte, len(ind.Dirs))
+	for i, d := range ind.Dirs {
+		bucket[i] = d.Prefix()
 	}
+	for i := 0; i < len(order); {
+		l.key = l.key[:0]
+		for _, d := range ind.Dirs {
+			l.key = binary.BigEndian.AppendUint64(l.key, uint64(l.qs[order[i]][dirIndex(d)]))
+		}
+		l.val = l.val[:0]
+		j := i
+		for ; j < len(order) && sameKey(l.qs[order[i]], l.qs[order[j]], ind.Dirs); j++ {
+			l.val = binary.AppendUvarint(l.val, l.nodes+1+uint64(order[j]))
+		}
+		if err := l.put(bucket, l.key, l.val); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
 
-	// The meta bucket: kv.Init's keys, the size and the last ID.
-	size, horizon := le64(uint64(len(qs))), le64(nodes+uint64(len(qs)))
+// writeMeta writes the meta bucket (kv.Init's keys, the size and the last
+// ID), the mark of a store with no deleted quad, and whatever else kv.Init
+// made (empty buckets among them) as it made it.
+func (l *layout) writeMeta(base map[string]map[string][]byte) error {
+	size, horizon := le64(uint64(len(l.qs))), le64(l.nodes+uint64(len(l.qs)))
 	meta := base["meta"]
 	meta["size"], meta["horizon"] = size, horizon
-	if err := putAll(pw, []byte("meta"), meta); err != nil {
+	if err := putAll(l.w, []byte("meta"), meta); err != nil {
 		return err
 	}
-	// A new store holds no deleted quad: its mark is the two values just
-	// written, as liveMark (live.go) reads them back.
-	if err := put(liveKey[0], liveKey[1], append(slices.Clone(horizon), size...)); err != nil {
+	// The mark is the two values just written, as liveMark (live.go) reads them back.
+	if err := l.put(liveKey[0], liveKey[1], append(slices.Clone(horizon), size...)); err != nil {
 		return err
 	}
-	// Whatever else kv.Init made (empty buckets among them), as it made it.
 	for _, name := range slices.Sorted(maps.Keys(base)) {
-		if !pw.written([]byte(name)) {
-			if err := putAll(pw, []byte(name), base[name]); err != nil {
+		if !l.w.written([]byte(name)) {
+			if err := putAll(l.w, []byte(name), base[name]); err != nil {
 				return err
 			}
 		}
