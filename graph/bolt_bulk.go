@@ -316,6 +316,7 @@ func initialBuckets(path string) (map[string]map[string][]byte, error) {
 		return nil, err
 	}
 	defer db.Close()
+	db.DB().NoSync = true // a scratch file: nothing to make durable
 	if err := kv.Init(db, nil); err != nil {
 		return nil, err
 	}

@@ -223,7 +223,7 @@ func (b *treeBuilder) add(e leafElem) error {
 	if len(b.page) == 0 {
 		b.data = b.data[:0]
 	}
-	// Copy into data; keep offsets, made slices again when the page is written.
+	// The caller reuses key and val: keep copies, in one buffer per page.
 	start := len(b.data)
 	b.data = append(append(b.data, e.key...), e.val...)
 	e.key = b.data[start : start+len(e.key) : start+len(e.key)]

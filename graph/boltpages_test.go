@@ -104,7 +104,10 @@ func TestPageWriter_MatchesBoltPut(t *testing.T) {
 	}
 	defer putDB.Close()
 	putDB.NoSync = true
-	base, _ = initialBuckets(filepath.Join(dir, "init.bolt")) // writeBuckets filled in the first one's meta
+	// writeBuckets filled in the first one's meta.
+	if base, err = initialBuckets(filepath.Join(dir, "init.bolt")); err != nil {
+		t.Fatal(err)
+	}
 	bw := &boltPutWriter{db: putDB, seen: map[string]bool{}}
 	if err := writeBuckets(ctx, bw, quads(), indexes, base, now); err != nil {
 		t.Fatal(err)

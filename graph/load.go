@@ -44,9 +44,10 @@ const parseBatch = 4096
 // them costs little. A Bolt store that is empty, or small next to the load,
 // is then rebuilt into a new file that replaces the old one in a single
 // rename (see bolt_bulk.go): that is many times faster than Cayley's writer
-// and no crash can leave half a load behind. Other loads go through the
-// backend's ApplyDeltas in one transaction, but for PostgreSQL, which takes
-// them by COPY (postgres_bulk.go). After a rebuild or a PostgreSQL load the
+// and no crash can leave half a load behind. The memory store takes the
+// encoded quads as they are (memStore.addEncoded), PostgreSQL by COPY
+// (postgres_bulk.go); other loads go through the backend's ApplyDeltas in
+// one transaction. After a rebuild or a PostgreSQL load the
 // Store holds a new Cayley quad store: callers must not keep QuadStore()
 // across a Load.
 func (s *Store) Load(ctx context.Context, inputs []Input, opt LoadOptions) (LoadResult, error) {
