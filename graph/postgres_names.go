@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -34,7 +35,75 @@ const namesBatch = 1000
 // that is not a node hash, or names no node, gets nil.
 func (s *Store) namesFromPostgres(ctx context.Context, refs []cgraph.Ref) ([]quad.Value, error) {
 	out := make([]quad.Value, len(refs))
-	at := make(map[string][]int, len(refs)) // hex hash → positions in refs
+	at, hashes := hashPositions(refs, true)
+	for chunk := range slices.Chunk(hashes, namesBatch) {
+		if err := s.readNodes(ctx, chunk, func(hash string, v quad.Value) {
+			for _, i := range at[hash] {
+				out[i] = v
+			}
+		}); err != nil {
+			return out, fmt.Errorf("name nodes: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// BatchLinks returns a function reading the predicate and object of every
+// quad whose subject is one of nodes, or nil when the store's own
+// QuadIterator is as good. Cayley's SQL store reads each node's quads with
+// a query of its own: PropertyMap over the 21,244 sources of the generated
+// 1M-quad graph made as many round trips, 5–7 seconds.
+func (s *Store) BatchLinks() func(context.Context, []cgraph.Ref) ([][][2]cgraph.Ref, error) {
+	if s.pg == nil {
+		return nil
+	}
+	return s.linksFromPostgres
+}
+
+// linksFromPostgres gives each of nodes its links (predicate, object), a
+// thousand nodes to a query, each node's in the order its quads were
+// written (the order memory and Bolt give them; Cayley's query has no
+// order). A ref that is not a node hash has none, as with Cayley's
+// QuadIterator.
+func (s *Store) linksFromPostgres(ctx context.Context, nodes []cgraph.Ref) ([][][2]cgraph.Ref, error) {
+	out := make([][][2]cgraph.Ref, len(nodes))
+	at, hashes := hashPositions(nodes, false)
+	for chunk := range slices.Chunk(hashes, namesBatch) {
+		if err := s.readLinks(ctx, chunk, func(hash string, p, o csql.NodeHash) {
+			for _, i := range at[hash] {
+				out[i] = append(out[i], [2]cgraph.Ref{p, o})
+			}
+		}); err != nil {
+			return nil, fmt.Errorf("read links: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) readLinks(ctx context.Context, hashes []string, fn func(hash string, p, o csql.NodeHash)) error {
+	rows, err := s.pg.QueryContext(ctx, `SELECT encode(subject_hash, 'hex'), predicate_hash, object_hash
+		FROM quads WHERE subject_hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) h)
+		ORDER BY horizon`, pq.StringArray(hashes))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var hash string
+		var p, o csql.NodeHash
+		if err := rows.Scan(&hash, &p, &o); err != nil {
+			return err
+		}
+		fn(hash, p, o)
+	}
+	return rows.Err()
+}
+
+// hashPositions maps the hex hash of each node hash among refs (and of
+// each bare value hash too, if values) to its positions in refs, and lists
+// the hashes once each, in order.
+func hashPositions(refs []cgraph.Ref, values bool) (map[string][]int, []string) {
+	at := make(map[string][]int, len(refs))
 	var hashes []string
 	for i, r := range refs {
 		var h cgraph.ValueHash
@@ -42,6 +111,9 @@ func (s *Store) namesFromPostgres(ctx context.Context, refs []cgraph.Ref) ([]qua
 		case csql.NodeHash:
 			h = r.ValueHash
 		case cgraph.ValueHash:
+			if !values {
+				continue
+			}
 			h = r
 		default:
 			continue
@@ -55,18 +127,7 @@ func (s *Store) namesFromPostgres(ctx context.Context, refs []cgraph.Ref) ([]qua
 		}
 		at[k] = append(at[k], i)
 	}
-	for len(hashes) > 0 {
-		n := min(len(hashes), namesBatch)
-		if err := s.readNodes(ctx, hashes[:n], func(hash string, v quad.Value) {
-			for _, i := range at[hash] {
-				out[i] = v
-			}
-		}); err != nil {
-			return out, fmt.Errorf("name nodes: %w", err)
-		}
-		hashes = hashes[n:]
-	}
-	return out, nil
+	return at, hashes
 }
 
 // readNodes calls fn with each node of the hex hashes the table holds.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,6 +146,31 @@ func (c Config) cayleyBackend() string {
 	return string(c.Backend)
 }
 
+// connAddress is the address the backend is opened with: Address, where a
+// PostgreSQL URL that does not set lib/pq's binary_parameters gets
+// binary_parameters=yes. A query with parameters is then one round trip to
+// the server instead of two (prepare, then bind and execute), and Cayley's
+// SQL store sends one such query for each node it counts or walks from:
+// the 21,244 counts of the saved query sources on the generated 1M-quad
+// graph went from 0.35 to 0.25 ms each. Parameters are then sent in binary,
+// which for the hashes (bytea) Cayley sends is what the server stores.
+func (c Config) connAddress() string {
+	if c.Backend != Postgres {
+		return c.Address
+	}
+	u, err := url.Parse(c.Address)
+	if err != nil {
+		return c.Address // lib/pq reports it
+	}
+	q := u.Query()
+	if q.Has("binary_parameters") {
+		return c.Address
+	}
+	q.Set("binary_parameters", "yes")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // Open opens the store cfg names, creating a Bolt or SQL store on first use.
 // A memory store starts empty.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
@@ -163,7 +189,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, Errorf(ENOTFOUND, "no store at %s (agencygraph load --db %s FILE creates one)", addr, addr)
 		}
 	} else if cgraph.IsPersistent(name) {
-		err := cgraph.InitQuadStore(name, addr, nil)
+		err := cgraph.InitQuadStore(name, cfg.connAddress(), nil)
 		if err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
 			return nil, storeError("init", cfg, err)
 		}
@@ -187,14 +213,14 @@ func (s *Store) open() error {
 	if s.cfg.Backend == Bolt {
 		opts = cgraph.Options{kv.OptNoBloom: true, optHolder: &held, optReadOnly: s.cfg.ReadOnly}
 	}
-	qs, err := cgraph.NewQuadStore(s.cfg.cayleyBackend(), s.cfg.Address, opts)
+	qs, err := cgraph.NewQuadStore(s.cfg.cayleyBackend(), s.cfg.connAddress(), opts)
 	if err != nil {
 		return err
 	}
 	s.qs, s.bolt, s.pg = qs, nil, nil
 	if s.cfg.Backend == Postgres {
 		// Opens no connection until used.
-		if s.pg, err = sql.Open("postgres", s.cfg.Address); err != nil {
+		if s.pg, err = sql.Open("postgres", s.cfg.connAddress()); err != nil {
 			qs.Close()
 			return err
 		}

@@ -103,6 +103,10 @@ type Session struct {
 	// what it named, until native asks for them.
 	batch  func(context.Context, []graph.Ref) ([]quad.Value, error)
 	values map[interface{}]quad.Value
+	// links reads many nodes' outgoing links at once (SetBatchLinks).
+	links func(context.Context, []graph.Ref) ([][][2]graph.Ref, error)
+	// planner plans iterator trees where qs should not (SetPlanner).
+	planner graph.QuadStore
 }
 
 // SetBatchNamer gives the session a way to name many nodes at once, which
@@ -110,6 +114,20 @@ type Session struct {
 // thousand rows at a time (see graph.Store.BatchNamer).
 func (s *Session) SetBatchNamer(f func(context.Context, []graph.Ref) ([]quad.Value, error)) {
 	s.batch = f
+}
+
+// SetBatchLinks gives the session a way to read the predicate and object
+// of every quad of many subjects at once, which PropertyMap then uses (see
+// graph.Store.BatchLinks).
+func (s *Session) SetBatchLinks(f func(context.Context, []graph.Ref) ([][][2]graph.Ref, error)) {
+	s.links = f
+}
+
+// SetPlanner has the session plan each iterator tree with planner's
+// optimizer (Cayley's shape.Optimize) and build it on its own store (see
+// graph.Store.Planner). A nil planner leaves planning to the store.
+func (s *Session) SetPlanner(planner graph.QuadStore) {
+	s.planner = planner
 }
 
 // prefetchRows is how many results ToArray and TagArray name in one batch.
@@ -155,6 +173,17 @@ func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []
 // prefetch names those of refs native does not know yet with the batch
 // namer, and keeps their values for native.
 func (s *Session) prefetch(refs []graph.Ref) error {
+	// Both maps are bounded by emptying them. A ref skipped below because
+	// one holds its name must still find it there when it is read: where
+	// refs could fill a map, it is emptied now and they are all named.
+	// Otherwise a name dropped in between was named alone, with a query
+	// of its own (a third of PropertyMap's time over 75k assertions).
+	if len(s.names)+len(refs) > maxNames {
+		s.names = nil
+	}
+	if len(s.values)+len(refs) > maxNames {
+		s.values = nil
+	}
 	var need []graph.Ref
 	for _, r := range refs {
 		if r == nil {
@@ -176,7 +205,7 @@ func (s *Session) prefetch(refs []graph.Ref) error {
 	if err != nil {
 		return err
 	}
-	if s.values == nil || len(s.values)+len(need) > maxNames {
+	if s.values == nil {
 		s.values = make(map[interface{}]quad.Value, len(need))
 	}
 	for i, r := range need {

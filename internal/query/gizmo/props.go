@@ -64,10 +64,14 @@ func (p *pathObject) PropertyMap() goja.Value {
 }
 
 // linksOf reads the predicate and object of each quad with one of nodes as
-// subject, a node given twice once. All are read before any is named, so
-// that a batch namer (SetBatchNamer) can name them together.
+// subject, a node given twice once (SetBatchLinks: at least once). All are
+// read before any is named, so that a batch namer (SetBatchNamer) can name
+// them together.
 func (s *Session) linksOf(nodes []graph.Ref) ([][][2]graph.Ref, error) {
 	ctx := s.context()
+	if s.links != nil {
+		return s.links(ctx, nodes)
+	}
 	links := make([][][2]graph.Ref, len(nodes))
 	read := make(map[interface{}]bool, len(nodes))
 	for i, n := range nodes {

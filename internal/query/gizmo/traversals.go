@@ -84,7 +84,14 @@ func (p *pathObject) buildIteratorTree() graph.Iterator {
 	if p.path == nil {
 		return iterator.NewNull()
 	}
-	return p.path.BuildIteratorOn(p.s.qs)
+	if p.s.planner == nil {
+		return p.path.BuildIteratorOn(p.s.qs)
+	}
+	sh, _ := shape.Optimize(p.path.Shape(), p.s.planner)
+	if shape.IsNull(sh) {
+		return iterator.NewNull()
+	}
+	return sh.BuildIterator(p.s.qs)
 }
 
 // Filter all paths to ones which, at this point, are on the given node.
