@@ -162,7 +162,6 @@ func rowsJSON(t *testing.T, res *query.Result) []string {
 // value a ref without looking it up, and g.V("<no-such-node>") gave a row
 // with no id there, and a count of one.
 func TestGizmo_PostgresUnknownNodesMatchMemory(t *testing.T) {
-	ctx := context.Background()
 	pg, mem := bundledOnPostgresAndMemory(t)
 	for _, src := range []string{
 		`g.V("<no-such-node>").All()`,
@@ -173,15 +172,7 @@ func TestGizmo_PostgresUnknownNodesMatchMemory(t *testing.T) {
 		`g.Emit(g.V("<no-such-node>").ToArray())`,
 		`g.V("<no-such-node>").Out().All()`,
 	} {
-		var answers [2]string
-		for i, r := range []*query.Runner{mem, pg} {
-			res, err := r.Gizmo(ctx, src, nil)
-			if err != nil {
-				t.Fatalf("%s: %v", src, err)
-			}
-			b, _ := json.Marshal(res)
-			answers[i] = string(b)
-		}
+		answers := answersJSON(t, src, mem, pg)
 		if answers[0] != answers[1] {
 			t.Errorf("%s: postgres gives %s, memory %s", src, answers[1], answers[0])
 		}
@@ -194,7 +185,6 @@ func TestGizmo_PostgresUnknownNodesMatchMemory(t *testing.T) {
 // 207 properties have several values), and over nodes given twice or not
 // held by the store.
 func TestGizmo_PostgresPropertyMapMatchesMemory(t *testing.T) {
-	ctx := context.Background()
 	pg, mem := bundledOnPostgresAndMemory(t)
 	for _, src := range []string{
 		`g.Emit(g.V().PropertyMap())`,
@@ -202,20 +192,27 @@ func TestGizmo_PostgresPropertyMapMatchesMemory(t *testing.T) {
 		`g.Emit(g.V("<ICE>", "<no-such-node>").PropertyMap())`,
 		`g.Emit(g.V("<Assertion>").In("<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>").PropertyMap())`,
 	} {
-		var answers [2]string
-		for i, r := range []*query.Runner{mem, pg} {
-			res, err := r.Gizmo(ctx, src, nil)
-			if err != nil {
-				t.Fatalf("%s: %v", src, err)
-			}
-			b, err := json.Marshal(res)
-			if err != nil {
-				t.Fatal(err)
-			}
-			answers[i] = string(b)
-		}
+		answers := answersJSON(t, src, mem, pg)
 		if len(answers[0]) < 100 || answers[0] != answers[1] {
 			t.Errorf("%s: postgres gives %d bytes, memory %d:\n%.300s\n  vs\n%.300s", src, len(answers[1]), len(answers[0]), answers[1], answers[0])
 		}
 	}
+}
+
+// answersJSON is the answer of each runner to the Gizmo script src, as JSON.
+func answersJSON(t *testing.T, src string, runners ...*query.Runner) []string {
+	t.Helper()
+	var out []string
+	for _, r := range runners {
+		res, err := r.Gizmo(context.Background(), src, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		b, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
 }
