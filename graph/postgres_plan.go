@@ -93,13 +93,13 @@ func (p sqlPlanner) splitHop(nf shape.NodesFrom) (shape.Shape, bool) {
 	return nf, false
 }
 
-// hop plans one part of a split hop: split again at the next direction with
-// several nodes, else the quads as one query (a Select, when every
+// hop plans one part of a split hop: split again at the next direction
+// with tagged nodes, else the quads as one query (a Select, when every
 // direction is one node; else Cayley's iterators) and the nodes read from
-// each quad. That is not
-// the query Cayley's optimizer would make of the whole hop, which answers
-// a node reached by several quads once; Cayley's iterators, and so memory
-// and Bolt, answer it once per quad. Nil for a hop with no quads.
+// each quad. That is not the query Cayley's optimizer would make of the
+// whole hop, which answers a node reached by several quads once; Cayley's
+// iterators, and so memory and Bolt, answer it once per quad. Nil for a
+// hop with no quads.
 func (p sqlPlanner) hop(nf shape.NodesFrom) shape.Shape {
 	if split, ok := p.splitHop(nf); ok {
 		return split
