@@ -99,6 +99,63 @@ func (s *Store) readLinks(ctx context.Context, hashes []string, fn func(hash str
 	return rows.Err()
 }
 
+// BatchInCounts returns a function counting, for each of many nodes, the
+// quads with one of preds (any predicate if nil) that have it as object,
+// or nil when a count per node is as good. On Cayley's SQL store a count
+// is a query: the saved query sources made one for each of the 21,244
+// sources of the generated 1M-quad graph, some 5 seconds.
+func (s *Store) BatchInCounts() func(ctx context.Context, nodes, preds []cgraph.Ref) ([]int64, error) {
+	if s.pg == nil {
+		return nil
+	}
+	return s.inCountsFromPostgres
+}
+
+// inCountsFromPostgres counts a thousand nodes to a query; a ref that is
+// not a node hash counts 0, as Cayley's store counts it.
+func (s *Store) inCountsFromPostgres(ctx context.Context, nodes, preds []cgraph.Ref) ([]int64, error) {
+	out := make([]int64, len(nodes))
+	at, hashes := hashPositions(nodes, false)
+	_, predHashes := hashPositions(preds, false)
+	if preds != nil && len(predHashes) == 0 {
+		return out, nil
+	}
+	for chunk := range slices.Chunk(hashes, namesBatch) {
+		if err := s.countLinks(ctx, chunk, predHashes, func(hash string, n int64) {
+			for _, i := range at[hash] {
+				out[i] = n
+			}
+		}); err != nil {
+			return nil, fmt.Errorf("count links: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) countLinks(ctx context.Context, objects, preds []string, fn func(hash string, n int64)) error {
+	query := `SELECT encode(object_hash, 'hex'), count(*) FROM quads
+		WHERE object_hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) h)`
+	args := []any{pq.StringArray(objects)}
+	if preds != nil {
+		query += ` AND predicate_hash = ANY(SELECT decode(h, 'hex') FROM unnest($2::text[]) h)`
+		args = append(args, pq.StringArray(preds))
+	}
+	rows, err := s.pg.QueryContext(ctx, query+` GROUP BY object_hash`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var hash string
+		var n int64
+		if err := rows.Scan(&hash, &n); err != nil {
+			return err
+		}
+		fn(hash, n)
+	}
+	return rows.Err()
+}
+
 // hashPositions maps the hex hash of each node hash among refs (and of
 // each bare value hash too, if values) to its positions in refs, and lists
 // the hashes once each, in order.

@@ -84,7 +84,11 @@ var found = [];
 ["<Article>", "<Dataset>"].forEach(function (type) {
   g.V(type).In(TYPE).ToArray().forEach(function (id) { found.push({id: id, type: type}); });
 });
-var all = propsOf(found.map(function (r) { return r.id; }));
+var ids = found.map(function (r) { return r.id; });
+// How many assertions cite each source: InCounts, this tool's addition to
+// Gizmo, counts every source in one step (a Count per source was a query
+// each on PostgreSQL).
+var all = propsOf(ids), cited = ids.length > 0 ? g.V.apply(g, ids).InCounts(SOURCE) : {};
 var rows = found.map(function (r) {
   var p = all[r.id], published = first(p, "<http://schema.org/datePublished>");
   if (published !== null && first(p, "<dateEstimated>") === true) published += " (estimated)";
@@ -92,7 +96,7 @@ var rows = found.map(function (r) {
     source: r.id, type: r.type, publisher: first(p, "<http://schema.org/publisher>"),
     published: published,
     headline: first(p, "<http://schema.org/headline>"),
-    assertions: g.V(r.id).In(SOURCE).Count()
+    assertions: cited[r.id]
   };
 });
 rows = sortBy(rows, ["source", "type"]);

@@ -59,13 +59,15 @@ func (r *Runner) Gizmo(ctx context.Context, src string, params map[string]any) (
 	return out, nil
 }
 
-// NewSession is a Gizmo session on store, naming nodes and reading their
-// links in batches, and planning with a planner of its own, where the store
-// has them (graph.Store.BatchNamer, BatchLinks, Planner).
+// NewSession is a Gizmo session on store, naming nodes, reading their links
+// and counting them in batches, and planning with a planner of its own,
+// where the store has them (graph.Store.BatchNamer, BatchLinks,
+// BatchInCounts, Planner).
 func NewSession(store *graph.Store) *gizmo.Session {
 	sess := gizmo.NewSession(store.QuadStore())
 	sess.SetBatchNamer(store.BatchNamer())
 	sess.SetBatchLinks(store.BatchLinks())
+	sess.SetBatchCounts(store.BatchInCounts())
 	sess.SetPlanner(store.Planner())
 	return sess
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/path"
+	"github.com/cayleygraph/cayley/graph/shape"
 	"github.com/cayleygraph/cayley/query"
 	"github.com/cayleygraph/cayley/schema"
 	"github.com/cayleygraph/quad"
@@ -107,6 +108,8 @@ type Session struct {
 	links func(context.Context, []graph.Ref) ([][][2]graph.Ref, error)
 	// planner plans iterator trees where qs should not (SetPlanner).
 	planner graph.QuadStore
+	// counts counts many nodes' incoming links at once (SetBatchCounts).
+	counts func(ctx context.Context, nodes, preds []graph.Ref) ([]int64, error)
 }
 
 // SetBatchNamer gives the session a way to name many nodes at once, which
@@ -128,6 +131,26 @@ func (s *Session) SetBatchLinks(f func(context.Context, []graph.Ref) ([][][2]gra
 // graph.Store.Planner). A nil planner leaves planning to the store.
 func (s *Session) SetPlanner(planner graph.QuadStore) {
 	s.planner = planner
+}
+
+// SetBatchCounts gives the session a way to count the incoming links of
+// many nodes at once, which InCounts then uses (see
+// graph.Store.BatchInCounts).
+func (s *Session) SetBatchCounts(f func(ctx context.Context, nodes, preds []graph.Ref) ([]int64, error)) {
+	s.counts = f
+}
+
+// build plans sh, with the session's planner if it has one, and builds its
+// iterator on the session's store.
+func (s *Session) build(sh shape.Shape) graph.Iterator {
+	if s.planner == nil {
+		return shape.BuildIterator(s.qs, sh)
+	}
+	sh, _ = shape.Optimize(sh, s.planner)
+	if shape.IsNull(sh) {
+		return iterator.NewNull()
+	}
+	return sh.BuildIterator(s.qs)
 }
 
 // prefetchRows is how many results ToArray and TagArray name in one batch.

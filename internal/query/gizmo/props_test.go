@@ -127,3 +127,62 @@ func TestPropertyMap_StopsWithItsContext(t *testing.T) {
 		t.Errorf("read the quads of %d nodes, want 1 of 2: the first, during which the context ended", store.read)
 	}
 }
+
+func TestInCounts(t *testing.T) {
+	for _, tc := range []struct {
+		name, path string
+		want       map[string]interface{}
+	}{
+		{"one predicate", `g.V("<leaf>").InCounts("<about>")`, map[string]interface{}{"<leaf>": int64(2)}},
+		{"each node once", `g.V("<src/a>", "<src/b>", "<src/a>").InCounts("<source>")`,
+			map[string]interface{}{"<src/a>": int64(1), "<src/b>": int64(1)}},
+		{"a list of predicates", `g.V("<leaf>", "<src/a>").InCounts(["<about>", "<source>"])`,
+			map[string]interface{}{"<leaf>": int64(2), "<src/a>": int64(1)}},
+		{"every predicate", `g.V("<leaf>").InCounts()`, map[string]interface{}{"<leaf>": int64(2)}},
+		{"null is every predicate", `g.V("<leaf>").InCounts(null)`, map[string]interface{}{"<leaf>": int64(2)}},
+		{"a predicate the store lacks", `g.V("<leaf>").InCounts("<nothing>")`, map[string]interface{}{"<leaf>": int64(0)}},
+		{"no such links", `g.V("<st/1>").InCounts("<about>")`, map[string]interface{}{"<st/1>": int64(0)}},
+		{"a node the store lacks", `g.V("<nowhere>").InCounts("<about>")`, map[string]interface{}{}},
+		{"end of a traversal, a typed literal", `g.V("<st/1>").Out("<figure>").InCounts("<figure>")`,
+			map[string]interface{}{"60": int64(1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := run(context.Background(), propsStore(), `g.Emit(`+tc.path+`);`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || !reflect.DeepEqual(got[0], tc.want) {
+				t.Errorf("%s = %#v, want %#v", tc.path, got, tc.want)
+			}
+		})
+	}
+	if _, err := run(context.Background(), propsStore(), `g.V("<leaf>").InCounts("<about>", "<source>")`); err == nil {
+		t.Error("InCounts with two arguments: no error, want one (a list takes several predicates)")
+	}
+}
+
+// InCounts gives each node what In(...).Count() from it gives.
+func TestInCounts_MatchesCount(t *testing.T) {
+	const src = `var nodes = g.V().ToArray().filter(function (n) { return typeof n === "string" && n[0] === "<"; });
+[["<about>"], ["<source>", "<about>"], null].forEach(function (preds) {
+	var counts = g.V.apply(g, nodes).InCounts(preds);
+	nodes.forEach(function (n) { g.Emit([n, String(preds), counts[n], g.V(n).In(preds).Count()]); });
+});`
+	got, err := run(context.Background(), propsStore(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonzero := 0
+	for _, r := range got {
+		row := r.([]interface{})
+		if !reflect.DeepEqual(row[2], row[3]) {
+			t.Errorf("node %v, predicates %v: InCounts %v, In().Count() %v", row[0], row[1], row[2], row[3])
+		}
+		if row[3] != int64(0) {
+			nonzero++
+		}
+	}
+	if len(got) < 15 || nonzero < 4 {
+		t.Errorf("%d comparisons, %d of them nonzero: too few to test anything", len(got), nonzero)
+	}
+}

@@ -84,14 +84,7 @@ func (p *pathObject) buildIteratorTree() graph.Iterator {
 	if p.path == nil {
 		return iterator.NewNull()
 	}
-	if p.s.planner == nil {
-		return p.path.BuildIteratorOn(p.s.qs)
-	}
-	sh, _ := shape.Optimize(p.path.Shape(), p.s.planner)
-	if shape.IsNull(sh) {
-		return iterator.NewNull()
-	}
-	return sh.BuildIterator(p.s.qs)
+	return p.s.build(p.path.Shape())
 }
 
 // Filter all paths to ones which, at this point, are on the given node.
