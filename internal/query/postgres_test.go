@@ -220,3 +220,77 @@ func answersJSON(t *testing.T, src string, runners ...*query.Runner) []string {
 	}
 	return out
 }
+
+// Gizmo shapes give on PostgreSQL what they give in memory (rows compared
+// as sets: raw Gizmo does not sort): hops from one node, several and
+// tagged ones (which the PostgreSQL planner splits), Both, Has, HasR,
+// Save, SaveR, SaveOpt, Unique, And, Or, Except, Follow, FollowRecursive,
+// Back, Is, Labels, LabelContext, Filter, counts and arrays.
+func TestGizmo_PostgresShapesMatchMemory(t *testing.T) {
+	pg, mem := bundledOnPostgresAndMemory(t)
+	const (
+		typ     = `"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"`
+		subject = `"<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>"`
+		object  = `"<http://www.w3.org/1999/02/22-rdf-syntax-ns#object>"`
+		subOf   = `"<http://www.w3.org/ns/org#subOrganizationOf>"`
+		name    = `"<http://schema.org/name>"`
+		alias   = `"<http://www.w3.org/2004/02/skos/core#altLabel>"`
+	)
+	for _, src := range []string{
+		`g.V("<ICE>").In(` + subOf + `).All()`,
+		`g.V("<ICE>", "<USCIS>").In(` + subOf + `).All()`,
+		`g.V("<ICE>", "<USCIS>").Tag("t").In(` + subOf + `).All()`,
+		`g.V("<ICE>").Tag("t").Out().All()`,
+		`g.V("<ICE>").Out(null, "p").All()`,
+		`g.V("<ICE>", "<DHS>").Out(null, "p").All()`,
+		`g.V("<ICE>", "<DHS>").Tag("n").Out([` + subOf + `, "<assists>"], "p").All()`,
+		`g.V("<ICE>").Both().All()`,
+		`g.V("<ICE>", "<USCIS>").Both(` + subOf + `).All()`,
+		`g.V("<ICE>", "<USCIS>", "<DHS>").Tag("x").Both(` + subOf + `).All()`,
+		`g.V().Has(` + typ + `, "<Agency>").All()`,
+		`g.Emit(g.V().Has(` + typ + `, "<Agency>").Count())`,
+		`g.V("<ICE>", "<DHS>").HasR(` + subOf + `).All()`,
+		`g.V("<ICE>", "<USCIS>").Has(` + subOf + `, "<DHS>").All()`,
+		`g.V("<ICE>", "<USCIS>").Tag("a").Has(` + subOf + `, "<DHS>").All()`,
+		`g.V("<ICE>", "<USCIS>").Save(` + subOf + `, "parent").All()`,
+		`g.V("<ICE>", "<USCIS>").SaveR(` + subOf + `, "child").All()`,
+		`g.V("<ICE>", "<USCIS>").SaveOpt(` + alias + `, "alias").All()`,
+		`g.V("<ICE>", "<USCIS>").In(` + subOf + `).Unique().All()`,
+		`g.V("<ICE>", "<USCIS>", "<DHS>").Tag("s").In(` + subOf + `).Tag("u").In(` + subOf + `).All()`,
+		`g.V("<ICE>", "<DHS>").In(` + subOf + `).And(g.V("<ICE>").In(` + subOf + `)).All()`,
+		`g.V("<ICE>", "<DHS>").In(` + subOf + `).Or(g.V("<USCIS>").In(` + subOf + `)).All()`,
+		`g.V("<ICE>", "<DHS>").In(` + subOf + `).Except(g.V("<ICE>").In(` + subOf + `)).All()`,
+		`g.V("<ICE>", "<USCIS>").Follow(g.M().Out(` + subOf + `).Out(` + name + `)).All()`,
+		`g.V("<ICE>", "<USCIS>").FollowRecursive(` + subOf + `).All()`,
+		`g.V("<ICE>", "<USCIS>").Tag("x").Out(` + name + `).Back("x").All()`,
+		`g.V("<ICE>", "<USCIS>").Tag("x").Out(` + subOf + `).Is("<DHS>").All()`,
+		`g.V("<ICE>", "<USCIS>").Labels().All()`,
+		`g.V("<ICE>", "<USCIS>").In(` + object + `).Out("<status>").Filter(regex("stat", true)).All()`,
+		`g.Emit(g.V("<ICE>", "<USCIS>").In(` + object + `).Count())`,
+		`g.Emit(g.V("<ICE>", "<USCIS>").Tag("t").In(` + object + `).Count())`,
+		`g.Emit(g.V("<ICE>", "<USCIS>").In([` + object + `, ` + subject + `]).ToArray())`,
+		`g.Emit(g.V("<ICE>", "<USCIS>").Tag("t").In(` + object + `).TagArray())`,
+		`g.V("<Agency>").In(` + typ + `).Tag("a").Out(` + name + `).All()`,
+		`g.V("<ICE>", "<USCIS>").LabelContext("<src/federalregister>").In().All()`,
+		`g.Emit(g.V("<ICE>", "<USCIS>").In(` + object + `).Has("<status>").Count())`,
+	} {
+		var rows [2][]string
+		for i, r := range []*query.Runner{mem, pg} {
+			res, err := r.Gizmo(context.Background(), src, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			for _, v := range res {
+				b, err := json.Marshal(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows[i] = append(rows[i], string(b))
+			}
+			slices.Sort(rows[i])
+		}
+		if len(rows[0]) == 0 || !slices.Equal(rows[0], rows[1]) {
+			t.Errorf("%s: postgres gives %d rows, memory %d; first difference:\n%s", src, len(rows[1]), len(rows[0]), firstDifference(rows[1], rows[0]))
+		}
+	}
+}
