@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,9 +147,15 @@ func bundledOnPostgresAndMemory(t *testing.T) (pg, mem *query.Runner) {
 // rowsJSON is a result's rows as JSON, in order.
 func rowsJSON(t *testing.T, res *query.Result) []string {
 	t.Helper()
+	return jsonEach(t, res.Rows)
+}
+
+// jsonEach is each of vs as JSON, in order.
+func jsonEach[T any](t *testing.T, vs []T) []string {
+	t.Helper()
 	var out []string
-	for _, row := range res.Rows {
-		b, err := json.Marshal(row)
+	for _, v := range vs {
+		b, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,22 +210,25 @@ func TestGizmo_PostgresBatchReadsMatchMemory(t *testing.T) {
 	}
 }
 
-// answersJSON is the answer of each runner to the Gizmo script src, as JSON.
+// answersJSON is the answer of each runner to the Gizmo script src, as
+// one JSON list each.
 func answersJSON(t *testing.T, src string, runners ...*query.Runner) []string {
 	t.Helper()
 	var out []string
 	for _, r := range runners {
-		res, err := r.Gizmo(context.Background(), src, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", src, err)
-		}
-		b, err := json.Marshal(res)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, string(b))
+		out = append(out, "["+strings.Join(gizmoRows(t, r, src), ",")+"]")
 	}
 	return out
+}
+
+// gizmoRows is r's answer to the Gizmo script src, each result as JSON.
+func gizmoRows(t *testing.T, r *query.Runner, src string) []string {
+	t.Helper()
+	res, err := r.Gizmo(context.Background(), src, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	return jsonEach(t, res)
 }
 
 // Gizmo shapes give on PostgreSQL what they give in memory (rows compared
@@ -279,17 +289,7 @@ func TestGizmo_PostgresShapesMatchMemory(t *testing.T) {
 	} {
 		var rows [2][]string
 		for i, r := range []*query.Runner{mem, pg} {
-			res, err := r.Gizmo(context.Background(), src, nil)
-			if err != nil {
-				t.Fatalf("%s: %v", src, err)
-			}
-			for _, v := range res {
-				b, err := json.Marshal(v)
-				if err != nil {
-					t.Fatal(err)
-				}
-				rows[i] = append(rows[i], string(b))
-			}
+			rows[i] = gizmoRows(t, r, src)
 			slices.Sort(rows[i])
 		}
 		if len(rows[0]) == 0 || !slices.Equal(rows[0], rows[1]) {
