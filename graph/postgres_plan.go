@@ -21,7 +21,8 @@ const maxSplit = 20000
 // to their assertions on the generated 1M-quad graph took 26 s (5–7 s
 // split). The planner splits such a hop, when it has several nodes in one
 // direction only, into one hop per node, each one query, and tags each
-// hop's results with its node where the start was tagged.
+// hop's results with its node where the start was tagged. It also has a
+// join of a node list and a query read the query once (costQueries).
 //
 // It is a QuadStore only so that Cayley's shape.Optimize can use it;
 // iterators are built on the SQL store itself (Session.SetPlanner), whose
@@ -47,7 +48,9 @@ func (p sqlPlanner) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
 	}
 	sh, ok := p.QuadStore.OptimizeShape(sh)
 	if in, isIntersect := sh.(shape.Intersect); isIntersect {
-		return costQueries(in), true
+		if costed, changed := costQueries(in); changed {
+			return costed, true
+		}
 	}
 	return sh, ok
 }
@@ -68,21 +71,21 @@ const queryContainsCost = 250
 // side drives Cayley's join decides how many times a node given twice, or
 // reached by several paths of another member, is answered, and memory and
 // Bolt answer as the fixed side driving.
-func costQueries(in shape.Intersect) shape.Intersect {
-	out := slices.Clone(in)
+func costQueries(in shape.Intersect) (shape.Intersect, bool) {
+	out, changed := slices.Clone(in), false
 	for i, m := range out {
 		switch m := m.(type) {
 		case csql.Select:
-			out[i] = queryCost{m}
+			out[i], changed = queryCost{m}, true
 		case shape.Fixed:
 			if len(distinctRefs(m)) != len(m) {
-				return in
+				return in, false
 			}
 		default:
-			return in
+			return in, false
 		}
 	}
-	return out
+	return out, changed
 }
 
 // queryCost is a query whose iterator reports checking a value as the
