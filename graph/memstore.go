@@ -517,23 +517,33 @@ func (it *memQuadsNext) Result() cgraph.Ref {
 
 func (it *memQuadsNext) String() string { return "MemoryQuadsNext" }
 
+// memFound keeps an index's result: the ref its last Contains found.
+type memFound struct{ result cgraph.Ref }
+
+func (f *memFound) Result() cgraph.Ref { return f.result }
+
+// found keeps r as the result if ok, else none, and returns ok.
+func (f *memFound) found(r cgraph.Ref, ok bool) bool {
+	f.result = nil
+	if ok {
+		f.result = r
+	}
+	return ok
+}
+
 // memQuadsContains checks a quad by its own values: one array read.
 type memQuadsContains struct {
 	memLeaf
-	it     *memQuads
-	result cgraph.Ref
+	memFound
+	it *memQuads
 }
 
 func (c *memQuadsContains) Contains(_ context.Context, r cgraph.Ref) bool {
-	c.result = nil
-	if t, ok := c.it.s.quadOf(r); ok && t[c.it.d-1] == c.it.n {
-		c.result = r
-	}
-	return c.result != nil
+	t, ok := c.it.s.quadOf(r)
+	return c.found(r, ok && t[c.it.d-1] == c.it.n)
 }
 
-func (c *memQuadsContains) Result() cgraph.Ref { return c.result }
-func (c *memQuadsContains) String() string     { return "MemoryQuadsContains" }
+func (c *memQuadsContains) String() string { return "MemoryQuadsContains" }
 
 // memAll is every value in use (nodes) or every live quad, among the IDs
 // below end: those the store had when the iterator was made.
@@ -605,26 +615,19 @@ func (it *memAllNext) String() string { return it.all.String() + "Next" }
 
 type memAllContains struct {
 	memLeaf
-	all    *memAll
-	result cgraph.Ref
+	memFound
+	all *memAll
 }
 
 func (c *memAllContains) Contains(_ context.Context, r cgraph.Ref) bool {
-	c.result = nil
 	var i int
 	switch r := r.(type) {
 	case memNode:
 		i = int(r)
 	case memQuad:
 		i = int(r)
-	default:
-		return false
 	}
-	if c.all.ref(i) == r && c.all.has(i) {
-		c.result = r
-	}
-	return c.result != nil
+	return c.found(r, i != 0 && c.all.ref(i) == r && c.all.has(i))
 }
 
-func (c *memAllContains) Result() cgraph.Ref { return c.result }
-func (c *memAllContains) String() string     { return c.all.String() + "Contains" }
+func (c *memAllContains) String() string { return c.all.String() + "Contains" }

@@ -15,29 +15,35 @@ import (
 	"github.com/lib/pq"
 )
 
-// BatchNamer returns a function naming many nodes at once, or nil when the
-// store's own NameOf is as good. Cayley's SQL store names a node with a
-// query of its own and remembers only the last 1,024: a saved query that
-// reads the properties of a few hundred assertions made thousands of round
-// trips to the server.
-func (s *Store) BatchNamer() func(context.Context, []cgraph.Ref) ([]quad.Value, error) {
+// BatchReads reads many nodes at once from PostgreSQL's tables: their
+// names, their outgoing links, their counts of incoming links. Cayley's SQL
+// store reads each node's with a query of its own, and remembers only the
+// last 1,024 names: a saved query that reads the properties of a few
+// hundred assertions made thousands of round trips to the server, and
+// PropertyMap over the 21,244 sources of the generated 1M-quad graph took
+// 5–7 seconds.
+type BatchReads struct{ db *sql.DB }
+
+// BatchReads returns the store's batch reader, or nil where the store's own
+// reads of one node are as good (memory, Bolt).
+func (s *Store) BatchReads() *BatchReads {
 	if s.pg == nil {
 		return nil
 	}
-	return s.namesFromPostgres
+	return &BatchReads{db: s.pg}
 }
 
 // namesBatch bounds the hashes one query asks for.
 const namesBatch = 1000
 
-// namesFromPostgres reads the values of refs from the nodes table, a
-// thousand at a time, decoded as Cayley's SQL store decodes them; a ref
-// that is not a node hash, or names no node, gets nil.
-func (s *Store) namesFromPostgres(ctx context.Context, refs []cgraph.Ref) ([]quad.Value, error) {
+// Names reads the values of refs from the nodes table, a thousand at a
+// time, decoded as Cayley's SQL store decodes them; a ref that is not a
+// node hash, or names no node, gets nil.
+func (b *BatchReads) Names(ctx context.Context, refs []cgraph.Ref) ([]quad.Value, error) {
 	out := make([]quad.Value, len(refs))
 	at, hashes := hashPositions(refs, true)
 	for chunk := range slices.Chunk(hashes, namesBatch) {
-		if err := s.readNodes(ctx, chunk, func(hash string, v quad.Value) {
+		if err := b.readNodes(ctx, chunk, func(hash string, v quad.Value) {
 			for _, i := range at[hash] {
 				out[i] = v
 			}
@@ -48,28 +54,16 @@ func (s *Store) namesFromPostgres(ctx context.Context, refs []cgraph.Ref) ([]qua
 	return out, nil
 }
 
-// BatchLinks returns a function reading the predicate and object of every
-// quad whose subject is one of nodes, or nil when the store's own
-// QuadIterator is as good. Cayley's SQL store reads each node's quads with
-// a query of its own: PropertyMap over the 21,244 sources of the generated
-// 1M-quad graph made as many round trips, 5–7 seconds.
-func (s *Store) BatchLinks() func(context.Context, []cgraph.Ref) ([][][2]cgraph.Ref, error) {
-	if s.pg == nil {
-		return nil
-	}
-	return s.linksFromPostgres
-}
-
-// linksFromPostgres gives each of nodes its links (predicate, object), a
-// thousand nodes to a query, each node's in the order its quads were
-// written (the order memory and Bolt give them; Cayley's query has no
-// order). A ref that is not a node hash has none, as with Cayley's
-// QuadIterator.
-func (s *Store) linksFromPostgres(ctx context.Context, nodes []cgraph.Ref) ([][][2]cgraph.Ref, error) {
+// Links gives each of nodes its links: the predicate and object of every
+// quad with the node as subject, a thousand nodes to a query, each node's
+// in the order its quads were written (the order memory and Bolt give
+// them; Cayley's query has no order). A ref that is not a node hash has
+// none, as with Cayley's QuadIterator.
+func (b *BatchReads) Links(ctx context.Context, nodes []cgraph.Ref) ([][][2]cgraph.Ref, error) {
 	out := make([][][2]cgraph.Ref, len(nodes))
 	at, hashes := hashPositions(nodes, false)
 	for chunk := range slices.Chunk(hashes, namesBatch) {
-		if err := s.readLinks(ctx, chunk, func(hash string, p, o csql.NodeHash) {
+		if err := b.readLinks(ctx, chunk, func(hash string, p, o csql.NodeHash) {
 			for _, i := range at[hash] {
 				out[i] = append(out[i], [2]cgraph.Ref{p, o})
 			}
@@ -80,8 +74,8 @@ func (s *Store) linksFromPostgres(ctx context.Context, nodes []cgraph.Ref) ([][]
 	return out, nil
 }
 
-func (s *Store) readLinks(ctx context.Context, hashes []string, fn func(hash string, p, o csql.NodeHash)) error {
-	rows, err := s.pg.QueryContext(ctx, `SELECT encode(subject_hash, 'hex'), predicate_hash, object_hash
+func (b *BatchReads) readLinks(ctx context.Context, hashes []string, fn func(hash string, p, o csql.NodeHash)) error {
+	rows, err := b.db.QueryContext(ctx, `SELECT encode(subject_hash, 'hex'), predicate_hash, object_hash
 		FROM quads WHERE subject_hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) h)
 		ORDER BY horizon`, pq.StringArray(hashes))
 	if err != nil {
@@ -99,21 +93,11 @@ func (s *Store) readLinks(ctx context.Context, hashes []string, fn func(hash str
 	return rows.Err()
 }
 
-// BatchInCounts returns a function counting, for each of many nodes, the
-// quads with one of preds (any predicate if nil) that have it as object,
-// or nil when a count per node is as good. On Cayley's SQL store a count
-// is a query: the saved query sources made one for each of the 21,244
-// sources of the generated 1M-quad graph, some 5 seconds.
-func (s *Store) BatchInCounts() func(ctx context.Context, nodes, preds []cgraph.Ref) ([]int64, error) {
-	if s.pg == nil {
-		return nil
-	}
-	return s.inCountsFromPostgres
-}
-
-// inCountsFromPostgres counts a thousand nodes to a query; a ref that is
-// not a node hash counts 0, as Cayley's store counts it.
-func (s *Store) inCountsFromPostgres(ctx context.Context, nodes, preds []cgraph.Ref) ([]int64, error) {
+// InCounts counts, for each of nodes, the quads with one of preds (any
+// predicate if nil) that have it as object, a thousand nodes to a query
+// (Cayley's store counts one node a query); a ref that is not a node hash
+// counts 0, as Cayley's store counts it.
+func (b *BatchReads) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) ([]int64, error) {
 	out := make([]int64, len(nodes))
 	at, hashes := hashPositions(nodes, false)
 	_, predHashes := hashPositions(preds, false)
@@ -121,7 +105,7 @@ func (s *Store) inCountsFromPostgres(ctx context.Context, nodes, preds []cgraph.
 		return out, nil
 	}
 	for chunk := range slices.Chunk(hashes, namesBatch) {
-		if err := s.countLinks(ctx, chunk, predHashes, func(hash string, n int64) {
+		if err := b.countLinks(ctx, chunk, predHashes, func(hash string, n int64) {
 			for _, i := range at[hash] {
 				out[i] = n
 			}
@@ -132,7 +116,7 @@ func (s *Store) inCountsFromPostgres(ctx context.Context, nodes, preds []cgraph.
 	return out, nil
 }
 
-func (s *Store) countLinks(ctx context.Context, objects, preds []string, fn func(hash string, n int64)) error {
+func (b *BatchReads) countLinks(ctx context.Context, objects, preds []string, fn func(hash string, n int64)) error {
 	query := `SELECT encode(object_hash, 'hex'), count(*) FROM quads
 		WHERE object_hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) h)`
 	args := []any{pq.StringArray(objects)}
@@ -140,7 +124,7 @@ func (s *Store) countLinks(ctx context.Context, objects, preds []string, fn func
 		query += ` AND predicate_hash = ANY(SELECT decode(h, 'hex') FROM unnest($2::text[]) h)`
 		args = append(args, pq.StringArray(preds))
 	}
-	rows, err := s.pg.QueryContext(ctx, query+` GROUP BY object_hash`, args...)
+	rows, err := b.db.QueryContext(ctx, query+` GROUP BY object_hash`, args...)
 	if err != nil {
 		return err
 	}
@@ -188,8 +172,8 @@ func hashPositions(refs []cgraph.Ref, values bool) (map[string][]int, []string) 
 }
 
 // readNodes calls fn with each node of the hex hashes the table holds.
-func (s *Store) readNodes(ctx context.Context, hashes []string, fn func(hash string, v quad.Value)) error {
-	rows, err := s.pg.QueryContext(ctx, `SELECT encode(hash, 'hex'), value, value_string, datatype, language,
+func (b *BatchReads) readNodes(ctx context.Context, hashes []string, fn func(hash string, v quad.Value)) error {
+	rows, err := b.db.QueryContext(ctx, `SELECT encode(hash, 'hex'), value, value_string, datatype, language,
 		iri, bnode, value_int, value_bool, value_float, value_time
 		FROM nodes WHERE hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) h)`, pq.StringArray(hashes))
 	if err != nil {

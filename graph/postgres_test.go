@@ -315,10 +315,10 @@ func BenchmarkPostgres_Load(b *testing.B) {
 	}
 }
 
-// BatchNamer names PostgreSQL nodes of every kind as Cayley's NameOf does,
+// BatchReads names PostgreSQL nodes of every kind as Cayley's NameOf does,
 // in batches (here past one query's thousand), a ref given twice twice,
 // and a ref naming nothing as nil.
-func TestPostgres_BatchNamerNamesAsCayley(t *testing.T) {
+func TestPostgres_BatchReadsNamesAsCayley(t *testing.T) {
 	ctx := context.Background()
 	s := openPostgres(t, graphtest.PostgresDB(t))
 	defer s.Close()
@@ -343,11 +343,11 @@ func TestPostgres_BatchNamerNamesAsCayley(t *testing.T) {
 		}
 	}
 	refs = append(refs, qs.ValueOf(quad.IRI("missing")), nil)
-	namer := s.BatchNamer()
-	if namer == nil {
-		t.Fatal("no batch namer on PostgreSQL")
+	reads := s.BatchReads()
+	if reads == nil {
+		t.Fatal("no batch reader on PostgreSQL")
 	}
-	got, err := namer(ctx, refs)
+	got, err := reads.Names(ctx, refs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,7 +133,7 @@ type Store struct {
 	qs      cgraph.QuadStore
 	bolt    *boltReader    // reads the Bolt file under qs (plan.go, boltread.go); nil on other backends
 	indexes []kv.QuadIndex // the Bolt store's indexes
-	pg      *sql.DB        // PostgreSQL beside Cayley's handle, for loads and BatchNamer; nil on other backends
+	pg      *sql.DB        // PostgreSQL beside Cayley's handle, for loads and BatchReads; nil on other backends
 	lookup  lookupCache
 }
 

@@ -59,15 +59,14 @@ func (r *Runner) Gizmo(ctx context.Context, src string, params map[string]any) (
 	return out, nil
 }
 
-// NewSession is a Gizmo session on store, naming nodes, reading their links
-// and counting them in batches, and planning with a planner of its own,
-// where the store has them (graph.Store.BatchNamer, BatchLinks,
-// BatchInCounts, Planner).
+// NewSession is a Gizmo session on store, reading nodes in batches and
+// planning with a planner of its own where the store has them
+// (graph.Store.BatchReads, Planner).
 func NewSession(store *graph.Store) *gizmo.Session {
 	sess := gizmo.NewSession(store.QuadStore())
-	sess.SetBatchNamer(store.BatchNamer())
-	sess.SetBatchLinks(store.BatchLinks())
-	sess.SetBatchCounts(store.BatchInCounts())
+	if b := store.BatchReads(); b != nil { // not a nil *BatchReads in the interface
+		sess.SetBatchReader(b)
+	}
 	sess.SetPlanner(store.Planner())
 	return sess
 }

@@ -100,30 +100,33 @@ type Session struct {
 	shape map[string]interface{}
 	names map[interface{}]string // see native
 
-	// batch names many nodes in one call (SetBatchNamer); values holds
-	// what it named, until native asks for them.
-	batch  func(context.Context, []graph.Ref) ([]quad.Value, error)
+	// batch reads many nodes at once (SetBatchReader); values holds the
+	// names it read, until native asks for them.
+	batch  BatchReader
 	values map[interface{}]quad.Value
-	// links reads many nodes' outgoing links at once (SetBatchLinks).
-	links func(context.Context, []graph.Ref) ([][][2]graph.Ref, error)
 	// planner plans iterator trees where qs should not (SetPlanner).
 	planner graph.QuadStore
-	// counts counts many nodes' incoming links at once (SetBatchCounts).
-	counts func(ctx context.Context, nodes, preds []graph.Ref) ([]int64, error)
 }
 
-// SetBatchNamer gives the session a way to name many nodes at once, which
-// ToArray, TagArray and PropertyMap then use for what they return, a few
-// thousand rows at a time (see graph.Store.BatchNamer).
-func (s *Session) SetBatchNamer(f func(context.Context, []graph.Ref) ([]quad.Value, error)) {
-	s.batch = f
+// BatchReader reads many nodes at once, where the store's own reads take a
+// round trip to a server each (graph.Store.BatchReads: PostgreSQL).
+type BatchReader interface {
+	// Names names refs: nil for a ref that names nothing.
+	Names(ctx context.Context, refs []graph.Ref) ([]quad.Value, error)
+	// Links gives the predicate and object of each quad with one of nodes
+	// as subject, in the order the store's subject scan gives them.
+	Links(ctx context.Context, nodes []graph.Ref) ([][][2]graph.Ref, error)
+	// InCounts counts the quads with one of preds (any if nil) and each
+	// of nodes as object.
+	InCounts(ctx context.Context, nodes, preds []graph.Ref) ([]int64, error)
 }
 
-// SetBatchLinks gives the session a way to read the predicate and object
-// of every quad of many subjects at once, which PropertyMap then uses (see
-// graph.Store.BatchLinks).
-func (s *Session) SetBatchLinks(f func(context.Context, []graph.Ref) ([][][2]graph.Ref, error)) {
-	s.links = f
+// SetBatchReader gives the session a way to read many nodes at once: ToArray,
+// TagArray and PropertyMap then name what they return a few thousand rows
+// at a time, PropertyMap reads its nodes' links and InCounts counts them in
+// batches, and g.V looks its values up.
+func (s *Session) SetBatchReader(b BatchReader) {
+	s.batch = b
 }
 
 // SetPlanner has the session plan each iterator tree with planner's
@@ -131,13 +134,6 @@ func (s *Session) SetBatchLinks(f func(context.Context, []graph.Ref) ([][][2]gra
 // graph.Store.Planner). A nil planner leaves planning to the store.
 func (s *Session) SetPlanner(planner graph.QuadStore) {
 	s.planner = planner
-}
-
-// SetBatchCounts gives the session a way to count the incoming links of
-// many nodes at once, which InCounts then uses (see
-// graph.Store.BatchInCounts).
-func (s *Session) SetBatchCounts(f func(ctx context.Context, nodes, preds []graph.Ref) ([]int64, error)) {
-	s.counts = f
 }
 
 // build plans sh, with the session's planner if it has one, and builds its
@@ -157,7 +153,7 @@ func (s *Session) build(sh shape.Shape) graph.Iterator {
 const prefetchRows = 4096
 
 // inBatches runs iterate, handing each result it gives to emit. With a
-// batch namer it keeps them instead: every prefetchRows results, and at the
+// batch reader it keeps them instead: every prefetchRows results, and at the
 // end, it names the refs refsOf finds in them in one batch (prefetch),
 // then hands them to emit in order.
 func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []graph.Ref) []graph.Ref, emit func(T)) error {
@@ -194,7 +190,7 @@ func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []
 }
 
 // prefetch names those of refs native does not know yet with the batch
-// namer, and keeps their values for native.
+// reader, and keeps their values for native.
 func (s *Session) prefetch(refs []graph.Ref) error {
 	// Both maps are bounded by emptying them. A ref skipped below because
 	// one holds its name must still find it there when it is read: where
@@ -224,7 +220,7 @@ func (s *Session) prefetch(refs []graph.Ref) error {
 	if len(need) == 0 {
 		return nil
 	}
-	vals, err := s.batch(s.context(), need)
+	vals, err := s.batch.Names(s.context(), need)
 	if err != nil {
 		return err
 	}
@@ -244,7 +240,7 @@ func (s *Session) prefetch(refs []graph.Ref) error {
 // a ref (its hash) without looking it up, so g.V("<no-such-node>") would
 // start at a node that is not there: memory and Bolt give nothing for it,
 // PostgreSQL gave a row without an id, and Count counted it. With a batch
-// namer the values are looked up a few thousand to a query, and the names
+// reader the values are looked up a few thousand to a query, and the names
 // kept for the rows to come.
 func (s *Session) startAt(vals []quad.Value) (*path.Path, error) {
 	if s.batch == nil || len(vals) == 0 {
@@ -260,7 +256,7 @@ func (s *Session) startAt(vals []quad.Value) (*path.Path, error) {
 	return path.StartMorphism(held...), nil
 }
 
-// known returns the values of vals the batch namer finds in the store.
+// known returns the values of vals the batch reader finds in the store.
 func (s *Session) known(vals []quad.Value) ([]quad.Value, error) {
 	out := make([]quad.Value, 0, len(vals))
 	for chunk := range slices.Chunk(vals, prefetchRows) {

@@ -22,17 +22,9 @@ import (
 // query's time. Here the grouping is done in Go, from each node's quads.
 func (p *pathObject) PropertyMap() goja.Value {
 	s := p.s
-	it := p.buildIteratorTree()
-	if s.shape != nil {
-		iterator.OutputQueryShapeForIterator(it, s.qs, s.shape)
-		return goja.Null()
-	}
-	ctx := s.context()
-	var nodes []graph.Ref
-	if err := graph.Iterate(ctx, it).Paths(false).Each(func(r graph.Ref) {
-		nodes = append(nodes, r)
-	}); err != nil {
-		return throwErr(s.vm, err)
+	nodes, ok, err := p.endNodes()
+	if !ok || err != nil {
+		return s.nullOrThrow(err)
 	}
 	links, err := s.linksOf(nodes)
 	if err != nil {
@@ -64,14 +56,39 @@ func (p *pathObject) PropertyMap() goja.Value {
 	return s.vm.ToValue(out)
 }
 
+// endNodes lists the nodes at the end of the path, once per result, for the
+// finals that read each node (PropertyMap, InCounts). When the session
+// only wants the query's shape, it records it and returns false.
+func (p *pathObject) endNodes() ([]graph.Ref, bool, error) {
+	s := p.s
+	it := p.buildIteratorTree()
+	if s.shape != nil {
+		iterator.OutputQueryShapeForIterator(it, s.qs, s.shape)
+		return nil, false, nil
+	}
+	var nodes []graph.Ref
+	err := graph.Iterate(s.context(), it).Paths(false).Each(func(r graph.Ref) {
+		nodes = append(nodes, r)
+	})
+	return nodes, true, err
+}
+
+// nullOrThrow is null for the script, or err thrown into it.
+func (s *Session) nullOrThrow(err error) goja.Value {
+	if err != nil {
+		return throwErr(s.vm, err)
+	}
+	return goja.Null()
+}
+
 // linksOf reads the predicate and object of each quad with one of nodes as
-// subject, a node given twice once (SetBatchLinks: at least once). All are
-// read before any is named, so that a batch namer (SetBatchNamer) can name
-// them together.
+// subject, a node given twice once (with a batch reader: at least once).
+// All are read before any is named, so that a batch reader
+// (SetBatchReader) can name them together.
 func (s *Session) linksOf(nodes []graph.Ref) ([][][2]graph.Ref, error) {
 	ctx := s.context()
-	if s.links != nil {
-		return s.links(ctx, nodes)
+	if s.batch != nil {
+		return s.batch.Links(ctx, nodes)
 	}
 	links := make([][][2]graph.Ref, len(nodes))
 	read := make(map[interface{}]bool, len(nodes))
@@ -135,23 +152,16 @@ func (p *pathObject) CapitalizedPropertyMap() goja.Value { return p.PropertyMap(
 // It exists for counting the links of thousands of nodes (the saved query
 // sources counts each source's assertions): a Count per node is a step of
 // script and a plan each, and on PostgreSQL a query each, where a batch
-// counter (SetBatchCounts) counts a thousand nodes with one.
+// reader (SetBatchReader) counts a thousand nodes with one.
 func (p *pathObject) InCounts(call goja.FunctionCall) goja.Value {
 	s := p.s
 	preds, err := predicateRefs(s, exportArgs(call.Arguments))
 	if err != nil {
 		return throwErr(s.vm, err)
 	}
-	it := p.buildIteratorTree()
-	if s.shape != nil {
-		iterator.OutputQueryShapeForIterator(it, s.qs, s.shape)
-		return goja.Null()
-	}
-	var nodes []graph.Ref
-	if err := graph.Iterate(s.context(), it).Paths(false).Each(func(r graph.Ref) {
-		nodes = append(nodes, r)
-	}); err != nil {
-		return throwErr(s.vm, err)
+	nodes, ok, err := p.endNodes()
+	if !ok || err != nil {
+		return s.nullOrThrow(err)
 	}
 	counts, err := s.inCounts(nodes, preds)
 	if err != nil {
@@ -196,14 +206,14 @@ func predicateRefs(s *Session, args []interface{}) ([]graph.Ref, error) {
 }
 
 // inCounts counts, for each of nodes, the quads with one of preds (any
-// predicate if nil) and the node as object, with the batch counter if the
+// predicate if nil) and the node as object, with the batch reader if the
 // session has one, else walking In from each node as Count would.
 func (s *Session) inCounts(nodes, preds []graph.Ref) ([]int64, error) {
 	if preds != nil && len(preds) == 0 {
 		return make([]int64, len(nodes)), nil
 	}
-	if s.counts != nil {
-		return s.counts(s.context(), nodes, preds)
+	if s.batch != nil {
+		return s.batch.InCounts(s.context(), nodes, preds)
 	}
 	ctx := s.context()
 	out := make([]int64, len(nodes))
