@@ -2,6 +2,7 @@ package query_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -41,6 +42,31 @@ func TestRunner_GizmoLimit(t *testing.T) {
 		got, err := r.Gizmo(context.Background(), "g.V('<ICE>').Out().All()", nil)
 		if err != nil || len(got) != tc.want {
 			t.Errorf("limit %d: %d results, %v; want %d", tc.limit, len(got), err, tc.want)
+		}
+	}
+}
+
+// Every row a script emits arrives, in order, however far the script runs
+// ahead of the reader and however soon after its last row it ends; a
+// script that then throws fails the run.
+func TestRunner_GizmoEveryRowInOrder(t *testing.T) {
+	r := &query.Runner{Store: openStore(t, "../../testdata/small.nq")}
+	for _, n := range []int{1, 255, 256, 257, 5000} {
+		src := fmt.Sprintf("for (var i = 0; i < %d; i++) { g.Emit(i); }", n)
+		for range 20 {
+			got, err := r.Gizmo(context.Background(), src, nil)
+			if err != nil || len(got) != n {
+				t.Fatalf("%d rows emitted: %d read, %v", n, len(got), err)
+			}
+			for i, v := range got {
+				if v != int64(i) {
+					t.Fatalf("%d rows emitted: row %d is %v", n, i, v)
+				}
+			}
+		}
+		_, err := r.Gizmo(context.Background(), src+" throw new Error('after the rows');", nil)
+		if err == nil || !strings.Contains(err.Error(), "after the rows") {
+			t.Errorf("%d rows, then a throw: err = %v", n, err)
 		}
 	}
 }

@@ -592,13 +592,19 @@ func (it *results) stop(err error) {
 	it.running = false
 }
 
+// resultBuffer is how many rows a script may run ahead of its reader:
+// handing each row over on its own cost a switch between goroutines, a
+// sixth of a saved query's time for a few hundred rows.
+const resultBuffer = 256
+
 func (it *results) Next(ctx context.Context) bool {
 	if it.errc == nil {
-		it.s.out = make(chan *Result)
+		out := make(chan *Result, resultBuffer)
+		it.s.out = out
 		it.errc = make(chan error, 1)
 		it.running = true
 		go func() {
-			defer close(it.errc)
+			defer close(out) // after any error is in errc
 			v, err := it.s.run()
 			if err != nil {
 				it.errc <- err
@@ -610,14 +616,17 @@ func (it *results) Next(ctx context.Context) bool {
 		}()
 	}
 	select {
-	case r := <-it.s.out:
+	case r, ok := <-it.s.out:
+		if !ok { // the script has ended, and every row it sent was read
+			select {
+			case err := <-it.errc:
+				it.err = err
+			default:
+			}
+			return false
+		}
 		it.cur = r
 		return true
-	case err := <-it.errc:
-		if err != nil {
-			it.err = err
-		}
-		return false
 	case <-ctx.Done():
 		it.err = ctx.Err()
 		it.stop(it.err)
