@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -248,10 +249,27 @@ func (s *memStore) internAll(e *encoded) []memNode {
 		}
 		return ids
 	}
+	s.reserve(len(e.nodes))
 	for i, v := range e.nodes[1:] {
 		ids[i+1] = s.intern(v)
 	}
 	return ids
+}
+
+// reserve makes room for n more values at once. A load into a store
+// already holding the bundled dataset otherwise grew the dictionary map
+// and the per-value slices step by step, rehashing each time.
+func (s *memStore) reserve(n int) {
+	if n > len(s.keys) {
+		keys := make(map[quad.Value]uint32, len(s.keys)+n)
+		maps.Copy(keys, s.keys)
+		s.keys = keys
+	}
+	s.vals = slices.Grow(s.vals, n)
+	s.refs = slices.Grow(s.refs, n)
+	for d := range s.index {
+		s.index[d] = slices.Grow(s.index[d], n)
+	}
 }
 
 // held marks the quads the store holds or that repeat an earlier one of
