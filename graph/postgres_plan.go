@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/shape"
 	csql "github.com/cayleygraph/cayley/graph/sql"
 )
@@ -155,6 +156,9 @@ func (p sqlPlanner) splitHop(nf shape.NodesFrom) (shape.Shape, bool) {
 		if len(refs) == 0 || len(refs) == 1 && len(tags) == 0 || !othersOneNode(q, i) {
 			continue
 		}
+		if scan, ok := p.scanHop(nf, q, i, refs, tags); ok {
+			return scan, true
+		}
 		if len(refs) > maxSplit {
 			return nf, false
 		}
@@ -199,6 +203,84 @@ func (p sqlPlanner) hop(nf shape.NodesFrom) shape.Shape {
 		return nil
 	}
 	return shape.NodesFrom{Dir: nf.Dir, Quads: quads}
+}
+
+// scanRowCost is what a row read from a query costs, in round trips: a
+// hop from n nodes split is n queries, read as one query of every quad the
+// hop's other directions allow (a scan) it is that many rows.
+const scanRowCost = 1.0 / 125
+
+// minScan is the fewest nodes a hop is read by a scan for: below it the
+// count a scan is decided on would cost as much as the queries it saves.
+const minScan = 16
+
+// scanHop reads a hop from many nodes (refs, in q's i-th direction, tagged
+// with tags if any), whose other directions are each one untagged node, as
+// one query of the quads those directions allow, each quad checked against
+// refs in memory, when that query's rows cost less than a query per node.
+// The hop's predicates are where the two part: the 2,272 sources of
+// timeline USCIS each have one datePublished of the graph's 21,244. A
+// node given twice is answered once per quad, as memory answers a hop from
+// that many nodes, which it too reads from the predicate's side (from a
+// handful, it walks each node as given, and Bolt answers once: how often
+// a repeated start is answered follows the plan, on every backend).
+func (p sqlPlanner) scanHop(nf shape.NodesFrom, q shape.Quads, i int, refs []cgraph.Ref, tags []string) (shape.Shape, bool) {
+	if len(refs) < minScan {
+		return nil, false
+	}
+	others := make(shape.Quads, 0, len(q)-1)
+	for j, f := range q {
+		if j == i {
+			continue
+		}
+		if _, fixed := f.Values.(shape.Fixed); !fixed {
+			return nil, false
+		}
+		others = append(others, f)
+	}
+	query, _ := others.Optimize(p)
+	sel, ok := query.(csql.Select)
+	if !ok {
+		return nil, false
+	}
+	st, err := cgraph.AsShape(sel.BuildIterator(p.QuadStore)).Stats(context.Background())
+	if err != nil || float64(st.Size.Size)*scanRowCost >= float64(len(refs)) {
+		return nil, false
+	}
+	var set shape.Shape = nodeSet(refs)
+	if len(tags) > 0 {
+		set = shape.Save{From: set, Tags: tags}
+	}
+	return shape.NodesFrom{Dir: nf.Dir, Quads: scanQuads{query: sel, check: shape.Quads{{Dir: q[i].Dir, Values: set}}}}, true
+}
+
+// scanQuads is the quads of query that check allows: query is read, and
+// each of its quads checked against check, never the other way round.
+type scanQuads struct {
+	query csql.Select
+	check shape.Quads
+}
+
+func (s scanQuads) BuildIterator(qs cgraph.QuadStore) cgraph.Iterator {
+	check := checkOnly{cgraph.AsShape(s.check.BuildIterator(qs))}
+	return iterator.NewAnd(queryCost{s.query}.BuildIterator(qs), cgraph.AsLegacy(check))
+}
+
+func (s scanQuads) Optimize(shape.Optimizer) (shape.Shape, bool) { return s, false }
+
+// checkOnly is an iterator Cayley's join only checks values against:
+// its costs say that reading it would take forever.
+type checkOnly struct{ cgraph.IteratorShape }
+
+func (c checkOnly) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
+	st, err := c.IteratorShape.Stats(ctx)
+	st.Size, st.NextCost = cgraph.Size{Size: 1 << 30}, 1<<20
+	return st, err
+}
+
+func (c checkOnly) Optimize(ctx context.Context) (cgraph.IteratorShape, bool) {
+	it, ok := c.IteratorShape.Optimize(ctx)
+	return checkOnly{it}, ok
 }
 
 // othersOneNode reports whether every filter of q but the i-th is one

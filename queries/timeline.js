@@ -108,16 +108,16 @@ if (entity === null) {
   var articles = g.V("<Article>").In(TYPE);
   articles.ToArray().forEach(function (src) { isArticle[src] = true; });
   articles.Tag("src").Out(PUBLISHED).TagArray().forEach(function (r) { published[r.src] = text(r.id); });
-  // A thousand articles to a traversal, each article's assertions kept
-  // together and the articles in order.
-  var list = Object.keys(isArticle).sort();
-  for (var i = 0; i < list.length; i += 1000) {
-    var bySrc = {};
-    g.V.apply(g, list.slice(i, i + 1000)).Tag("src").In(SOURCE).TagArray().forEach(function (r) {
+  // One traversal from every article (on PostgreSQL one query of the
+  // sources' links, checked against the articles), each article's
+  // assertions kept together and the articles in order.
+  var list = Object.keys(isArticle).sort(), bySrc = {};
+  if (list.length > 0) {
+    g.V.apply(g, list).Tag("src").In(SOURCE).TagArray().forEach(function (r) {
       (bySrc[r.src] = bySrc[r.src] || []).push(r.id);
     });
-    list.slice(i, i + 1000).forEach(function (src) { (bySrc[src] || []).forEach(function (st) { sts.push(st); }); });
   }
+  list.forEach(function (src) { (bySrc[src] || []).forEach(function (st) { sts.push(st); }); });
 } else {
   var seen = {};
   sts = g.V(entity).In(SUBJECT).ToArray().concat(g.V(entity).In(OBJECT).ToArray()).filter(function (st) {

@@ -245,6 +245,7 @@ func TestGizmo_PostgresShapesMatchMemory(t *testing.T) {
 		subOf   = `"<http://www.w3.org/ns/org#subOrganizationOf>"`
 		name    = `"<http://schema.org/name>"`
 		alias   = `"<http://www.w3.org/2004/02/skos/core#altLabel>"`
+		sts     = `var sts = g.V("<Assertion>").In(` + typ + `).ToArray(); `
 	)
 	for _, src := range []string{
 		`g.V("<ICE>").In(` + subOf + `).All()`,
@@ -286,6 +287,14 @@ func TestGizmo_PostgresShapesMatchMemory(t *testing.T) {
 		`g.V("<Agency>").In(` + typ + `).Tag("a").Out(` + name + `).All()`,
 		`g.V("<ICE>", "<USCIS>").LabelContext("<src/federalregister>").In().All()`,
 		`g.Emit(g.V("<ICE>", "<USCIS>").In(` + object + `).Has("<status>").Count())`,
+		// Hops from hundreds of nodes, which the planner reads as one
+		// query of the predicate's quads, checked against the nodes.
+		sts + `g.V.apply(g, sts).Out("<status>").All()`,
+		sts + `g.V.apply(g, sts).Tag("st").Out("<status>").All()`,
+		sts + `g.V.apply(g, sts).Tag("st").Out("<quote>", "p").All()`,
+		sts + `g.V.apply(g, sts.concat(sts.slice(0, 20))).Tag("st").Out("<status>").All()`,
+		sts + `g.Emit(g.V.apply(g, sts).Tag("st").Out(` + subject + `).TagArray())`,
+		sts + `g.V.apply(g, g.V.apply(g, sts).Out(` + object + `).ToArray()).Tag("o").In(` + object + `).All()`,
 	} {
 		var rows [2][]string
 		for i, r := range []*query.Runner{mem, pg} {
