@@ -243,6 +243,8 @@ func (p sqlPlanner) scanHop(nf shape.NodesFrom, q shape.Quads, i int, refs []cgr
 	if !ok {
 		return nil, false
 	}
+	// Planning has no context: the count is one indexed COUNT(*), as
+	// Cayley's own join asks of a query before reading it.
 	st, err := cgraph.AsShape(sel.BuildIterator(p.QuadStore)).Stats(context.Background())
 	if err != nil || float64(st.Size.Size)*scanRowCost >= float64(len(refs)) {
 		return nil, false

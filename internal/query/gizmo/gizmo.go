@@ -593,8 +593,8 @@ func (it *results) stop(err error) {
 }
 
 // resultBuffer is how many rows a script may run ahead of its reader:
-// handing each row over on its own cost a switch between goroutines, a
-// sixth of a saved query's time for a few hundred rows.
+// handing each row over on its own cost a switch between goroutines (a
+// script of 100,000 Emits took 1.25× as long, deputizations 1.09×).
 const resultBuffer = 256
 
 func (it *results) Next(ctx context.Context) bool {
