@@ -28,8 +28,11 @@ type pageWriter struct {
 	next  uint64              // the next page ID
 	roots []leafElem          // the root bucket's entries, one per bucket
 	seen  map[string]struct{} // buckets written
-	cur   *treeBuilder        // the bucket being written
-	name  []byte
+	cur   *treeBuilder        // the bucket being written: &builder, or nil
+	// builder is reused from bucket to bucket: Cayley's layout has 131,072
+	// value and reference buckets of a few keys each.
+	builder treeBuilder
+	name    []byte
 }
 
 // Bolt's layout (page.go, meta in db.go, bucket.go of boltdb/bolt v1.3.1).
@@ -86,7 +89,7 @@ func (w *pageWriter) beginBucket(bucket []byte) error {
 		return fmt.Errorf("bucket %q written twice", bucket)
 	}
 	w.seen[string(bucket)] = struct{}{}
-	w.name, w.cur = slices.Clone(bucket), newTreeBuilder(w)
+	w.name, w.cur = slices.Clone(bucket), w.builder.reset(w)
 	return nil
 }
 
@@ -210,6 +213,14 @@ func newTreeBuilder(w *pageWriter) *treeBuilder {
 	return &treeBuilder{w: w, size: pageHeaderSize}
 }
 
+// reset empties b for a new bucket of w, keeping its buffers: whatever an
+// earlier bucket kept of them (its entry in the root, its leaves' first
+// keys) was copied out.
+func (b *treeBuilder) reset(w *pageWriter) *treeBuilder {
+	*b = treeBuilder{w: w, size: pageHeaderSize, page: b.page[:0], data: b.data[:0], leaves: b.leaves[:0]}
+	return b
+}
+
 func (b *treeBuilder) add(e leafElem) error {
 	if (len(b.page) > 0 || len(b.leaves) > 0) && bytes.Compare(e.key, b.last) <= 0 {
 		return fmt.Errorf("key %x after %x: keys out of order", e.key, b.last)
@@ -252,8 +263,10 @@ func (b *treeBuilder) flush() error {
 }
 
 // leafPage lays out the leaf being filled; its ID is set when written.
-func (b *treeBuilder) leafPage() []byte {
-	p := make([]byte, b.size)
+func (b *treeBuilder) leafPage() []byte { return b.layLeaf(make([]byte, b.size)) }
+
+// layLeaf lays out the leaf being filled in p, b.size bytes.
+func (b *treeBuilder) layLeaf(p []byte) []byte {
 	putPageHeader(p, 0, leafPageFlag, uint16(len(b.page)), 0)
 	data := pageHeaderSize + elemSize*len(b.page)
 	for i, e := range b.page {
@@ -272,7 +285,9 @@ func (b *treeBuilder) leafPage() []byte {
 // whole bucket after it when it is one leaf of at most maxInline bytes.
 func (b *treeBuilder) bucketValue() ([]byte, error) {
 	if len(b.leaves) == 0 && b.size <= maxInline {
-		return append(make([]byte, bucketHeaderSize), b.leafPage()...), nil
+		v := make([]byte, bucketHeaderSize+b.size)
+		b.layLeaf(v[bucketHeaderSize:])
+		return v, nil
 	}
 	root, err := b.tree()
 	if err != nil {
