@@ -203,7 +203,10 @@ func (s *Session) prefetch(refs []graph.Ref) error {
 	if len(s.values)+len(refs) > maxNames {
 		s.values = nil
 	}
+	// Each ref once: a batch's refs repeat (every assertion's predicates
+	// and statuses), and the batch reader keys each one it is given.
 	var need []graph.Ref
+	asked := make(map[interface{}]struct{})
 	for _, r := range refs {
 		if r == nil {
 			continue
@@ -215,6 +218,10 @@ func (s *Session) prefetch(refs []graph.Ref) error {
 		if _, ok := s.values[k]; ok {
 			continue
 		}
+		if _, ok := asked[k]; ok {
+			continue
+		}
+		asked[k] = struct{}{}
 		need = append(need, r)
 	}
 	if len(need) == 0 {
