@@ -67,3 +67,68 @@ g.V.apply(g, sts).Tag("node").Out(null, "p").TagArray().forEach(function (r) { g
 		t.Errorf("named %d nodes; want each of the %d distinct ones once", store.named, distinct)
 	}
 }
+
+// namingReader is a BatchReader that names refs with its store's NameOf and
+// records every ref it is asked to name.
+type namingReader struct {
+	qs    graph.QuadStore
+	asked []graph.Ref
+}
+
+func (n *namingReader) Names(_ context.Context, refs []graph.Ref) ([]quad.Value, error) {
+	n.asked = append(n.asked, refs...)
+	out := make([]quad.Value, len(refs))
+	for i, r := range refs {
+		out[i] = n.qs.NameOf(r)
+	}
+	return out, nil
+}
+
+func (n *namingReader) Links(context.Context, []graph.Ref) ([][][2]graph.Ref, error) {
+	return nil, fmt.Errorf("not used here")
+}
+
+func (n *namingReader) InCounts(context.Context, []graph.Ref, []graph.Ref) ([]int64, error) {
+	return nil, fmt.Errorf("not used here")
+}
+
+// With a batch reader, a batch asks it for each node once, however many of
+// the batch's rows carry the node (every assertion's predicates): the
+// PostgreSQL reader hex-encodes and maps each ref it is given.
+func TestSession_BatchReaderAskedOncePerNode(t *testing.T) {
+	var qs []quad.Quad
+	for i := range 50 {
+		st := quad.IRI(fmt.Sprintf("st/%d", i))
+		qs = append(qs, quad.Make(st, quad.IRI("about"), quad.IRI("hub"), nil))
+		qs = append(qs, quad.Make(st, quad.IRI("status"), quad.IRI("stated"), nil))
+	}
+	store := memstore.New(qs...)
+	reader := &namingReader{qs: store}
+	s := NewSession(store)
+	s.SetBatchReader(reader)
+	it, err := s.Execute(context.Background(), `g.V("<hub>").In("<about>").Tag("st").Out(null, "p").TagArray().forEach(function (r) { g.Emit(r.st + " " + r.p + " " + r.id); });`, cquery.Options{Collation: cquery.JSON, Limit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	rows := 0
+	for it.Next(context.Background()) {
+		if r := it.Result().(string); r == "<st/7> <status> <stated>" || r == "<st/7> <about> <hub>" {
+			rows++
+		}
+	}
+	if err := it.Err(); err != nil || rows != 2 {
+		t.Fatalf("%d of st/7's two rows, err %v", rows, err)
+	}
+	seen := map[interface{}]bool{}
+	for _, r := range reader.asked {
+		if seen[r.Key()] {
+			t.Fatalf("asked to name %v twice among %d refs", store.NameOf(r), len(reader.asked))
+		}
+		seen[r.Key()] = true
+	}
+	// 50 assertions, two predicates, two objects.
+	if len(seen) != 54 {
+		t.Errorf("asked to name %d distinct nodes, want 54", len(seen))
+	}
+}
