@@ -119,7 +119,7 @@ func (w *pageWriter) finish() error {
 		return err
 	}
 	slices.SortFunc(w.roots, func(a, b leafElem) int { return bytes.Compare(a.key, b.key) })
-	root := newTreeBuilder(w)
+	root := w.builder.reset(w)
 	for _, e := range w.roots {
 		if err := root.add(e); err != nil {
 			return err
@@ -207,10 +207,6 @@ type treeBuilder struct {
 	last   []byte      // the last key added
 	leaves []branchRef // the leaves written
 	data   []byte      // keys and values of page, copied (callers reuse theirs)
-}
-
-func newTreeBuilder(w *pageWriter) *treeBuilder {
-	return &treeBuilder{w: w, size: pageHeaderSize}
 }
 
 // reset empties b for a new bucket of w, keeping its buffers: whatever an

@@ -77,9 +77,8 @@ function sortBy(rows, keys) {
 }
 
 var TYPE = "<" + RDF + "type>";
-// One walk per type, untagged: Cayley's SQL backend turns a hop from a
-// tagged start into a query per quad (seconds on a large graph), and one
-// without a tag into a single query.
+// One walk per type, untagged: each is a single query on PostgreSQL, where
+// Cayley's SQL backend made a hop from a tagged start a query per quad.
 var found = [];
 ["<Article>", "<Dataset>"].forEach(function (type) {
   g.V(type).In(TYPE).ToArray().forEach(function (id) { found.push({id: id, type: type}); });
