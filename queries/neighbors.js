@@ -3,66 +3,12 @@
 // param: entity entity -- the centre
 // param: hops integer default=1 -- how far to go
 // columns: subject, predicate, object, hops
+// order: hops, subject, predicate, object
 //
 // hops is 1 for edges touching the entity, 2 for edges touching a node one
 // hop away, and so on. Each edge
 // appears once, however many sources state it.
 
-// byKeys sorts rows by the given keys in turn.
-function byKeys(keys) {
-  return function (a, b) {
-    for (var i = 0; i < keys.length; i++) {
-      var x = a[keys[i]], y = b[keys[i]];
-      if (x === y) continue;
-      if (x === null || x === undefined) return 1;
-      if (y === null || y === undefined) return -1;
-      return x < y ? -1 : 1;
-    }
-    return 0;
-  };
-}
-// sortBy returns rows in byKeys(keys) order, rows equal in every key in
-// the order they came. Each row's keys are written into one string that
-// sorts as they do (numbers zero-padded, nulls after all else), and the
-// strings sort without a call into the script per comparison: a
-// comparator call costs microseconds here, and a sort of thousands of rows
-// makes tens of thousands. Strings then compare by code point, where byKeys
-// compares UTF-16 units: the two differ only between a character above
-// U+FFFF and one from U+E000 to U+FFFF. Rows it cannot write so (other
-// types, a number that is not whole or not below 10^15, numbers and
-// strings under one key, a string holding U+0000 to U+0002) are sorted
-// with byKeys itself, ties by position.
-function sortBy(rows, keys) {
-  function fallback() {
-    var cmp = byKeys(keys);
-    return rows.map(function (r, i) { return [r, i]; })
-      .sort(function (a, b) { return cmp(a[0], b[0]) || a[1] - b[1]; })
-      .map(function (p) { return p[0]; });
-  }
-  var n = rows.length, m = keys.length, coded = [], kinds = [], nulls = 0;
-  for (var i = 0; i < n; i++) {
-    var row = rows[i], code = "";
-    for (var j = 0; j < m; j++) {
-      var v = row[keys[j]], t = typeof v;
-      if (v === null || t === "undefined") { code += "\u0002\u0000"; nulls++; continue; }
-      if ((kinds[j] = kinds[j] || t) !== t) return fallback();
-      if (t === "number") {
-        if (!(v >= 0 && v < 1e15 && v % 1 === 0)) return fallback();
-        v = 1e15 + v;
-      } else if (t !== "string") {
-        return fallback();
-      }
-      code += "\u0001" + v + "\u0000";
-    }
-    coded[i] = code + (1e9 + i);
-  }
-  // A value holding a separator would shift the keys after it: count them.
-  var all = coded.join("");
-  if (all.split("\u0000").length !== n * m + 1 || all.split("\u0001").length !== n * m - nulls + 1 ||
-      all.split("\u0002").length !== nulls + 1) return fallback();
-  coded.sort();
-  return coded.map(function (c) { return rows[c.slice(-10) - 1e9]; });
-}
 
 // Relationship edges join two entities: not rdf:type, names, assertion
 // links (rdf:subject…), provenance, status or conflict links, nor literals.
@@ -102,5 +48,4 @@ for (var h = 1; h <= hops && frontier.length > 0; h++) {
   });
   frontier = next;
 }
-rows = sortBy(rows, ["hops", "subject", "predicate", "object"]);
 rows.forEach(function (r) { g.Emit(r); });

@@ -33,7 +33,12 @@ func (r *Runner) Run(ctx context.Context, q *Saved, args map[string]string) (*Re
 	}
 	res := &Result{Columns: q.Columns, Rows: []map[string]any{}}
 	seen := map[string]bool{}
-	err = r.each(ctx, q.Source, params, func(v any) bool {
+	// Rows to be ordered are all read: the limit cuts the ordered rows.
+	limit := r.Limit
+	if len(q.Order) > 0 {
+		limit = 0
+	}
+	err = r.each(ctx, q.Source, params, limit, func(v any) bool {
 		switch v := v.(type) {
 		case nil: // the script's final value
 			return true
@@ -46,7 +51,7 @@ func (r *Runner) Run(ctx context.Context, q *Saved, args map[string]string) (*Re
 			res.Rows = append(res.Rows, map[string]any{"value": v})
 			seen["value"] = true
 		}
-		if r.Limit > 0 && len(res.Rows) >= r.Limit {
+		if limit > 0 && len(res.Rows) >= limit {
 			res.Truncated = true
 			return false
 		}
@@ -54,6 +59,12 @@ func (r *Runner) Run(ctx context.Context, q *Saved, args map[string]string) (*Re
 	})
 	if err != nil {
 		return nil, err
+	}
+	if len(q.Order) > 0 {
+		sortRows(res.Rows, q.Order)
+		if r.Limit > 0 && len(res.Rows) > r.Limit {
+			res.Rows, res.Truncated = res.Rows[:r.Limit], true
+		}
 	}
 	if len(res.Columns) == 0 {
 		for k := range seen {

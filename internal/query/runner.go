@@ -49,7 +49,7 @@ type Runner struct {
 // position; a deadline is ETIMEOUT.
 func (r *Runner) Gizmo(ctx context.Context, src string, params map[string]any) ([]any, error) {
 	out := []any{}
-	err := r.each(ctx, src, params, func(v any) bool {
+	err := r.each(ctx, src, params, r.Limit, func(v any) bool {
 		out = append(out, v)
 		return r.Limit <= 0 || len(out) < r.Limit
 	})
@@ -71,8 +71,9 @@ func NewSession(store *graph.Store) *gizmo.Session {
 	return sess
 }
 
-// each runs src and calls fn with every result until fn returns false.
-func (r *Runner) each(ctx context.Context, src string, params map[string]any, fn func(any) bool) error {
+// each runs src and calls fn with every result until fn returns false or
+// limit results (0: no limit).
+func (r *Runner) each(ctx context.Context, src string, params map[string]any, limit int, fn func(any) bool) error {
 	if r.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
@@ -85,7 +86,7 @@ func (r *Runner) each(ctx context.Context, src string, params map[string]any, fn
 			return &graph.Error{Code: graph.EINVALID, Message: err.Error(), Err: err}
 		}
 	}
-	it, err := sess.Execute(ctx, src, cquery.Options{Collation: cquery.JSON, Limit: r.Limit})
+	it, err := sess.Execute(ctx, src, cquery.Options{Collation: cquery.JSON, Limit: limit})
 	if err != nil {
 		return scriptError(err)
 	}

@@ -46,6 +46,42 @@ func TestRunner_GizmoLimit(t *testing.T) {
 	}
 }
 
+// A saved query with an order header gets its rows sorted, ties in the
+// order emitted, and the limit takes the first rows of that order: the
+// script's rows are all read, and the answer says it was cut only when it
+// was.
+func TestRunner_OrderThenLimit(t *testing.T) {
+	src := "// columns: n, s\n// order: n\n" +
+		`[[3, "a"], [1, "b"], [null, "c"], [2, "d"], [1, "e"]].forEach(function (r) { g.Emit({n: r[0], s: r[1]}); });`
+	saved, err := query.LoadSaved(fstest.MapFS{"q.js": {Data: []byte(src)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t, "../../testdata/small.nq")
+	for _, tc := range []struct {
+		limit     int
+		want      string
+		truncated bool
+	}{
+		{0, "b e d a c", false},
+		{2, "b e", true},
+		{4, "b e d a", true},
+		{5, "b e d a c", false},
+	} {
+		res, err := (&query.Runner{Store: s, Limit: tc.limit}).Run(context.Background(), saved["q"], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range res.Rows {
+			got = append(got, r["s"].(string))
+		}
+		if strings.Join(got, " ") != tc.want || res.Truncated != tc.truncated {
+			t.Errorf("limit %d: rows %v, truncated %v; want %s, %v", tc.limit, got, res.Truncated, tc.want, tc.truncated)
+		}
+	}
+}
+
 // Every row a script emits arrives, in order, however far the script runs
 // ahead of the reader and however soon after its last row it ends; a
 // script that then throws fails the run.
@@ -198,6 +234,8 @@ func TestLoadSaved_BadHeaders(t *testing.T) {
 		{"reserved", "// param: g string\n", `q.js:1: param "g": the name is reserved by Gizmo`},
 		{"twice", "// param: a string\n// param: a integer\n", `q.js:2: parameter "a" declared twice`},
 		{"unknown option", "// param: a string required\n", `q.js:1: param a: unknown option "required"`},
+		{"order by no column", "// columns: a, b\n// order: b, c\n", `q.js:2: order: "c" is not one of the columns (a, b)`},
+		{"order without columns", "// order: a\n", `q.js:1: order: "a" is not one of the columns ()`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

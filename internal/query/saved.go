@@ -17,6 +17,9 @@ type Saved struct {
 	Name, Description, File, Source string
 	Params                          []Param
 	Columns                         []string
+	// Order lists the columns the rows are sorted by, in turn (sortRows);
+	// none keeps the order the script emits them in.
+	Order []string
 }
 
 // Param is one parameter of a saved query.
@@ -57,7 +60,8 @@ var (
 // LoadSaved reads every *.js in fsys (queries.FS, or os.DirFS for a user's
 // own folder) and returns them by name. Each file starts with a header of
 // `// key: value` lines: name, description, param (one per parameter:
-// "NAME KIND [default=VALUE] [optional] [-- help]") and columns.
+// "NAME KIND [default=VALUE] [optional] [-- help]"), columns and order
+// (the columns that sort the rows, in turn).
 func LoadSaved(fsys fs.FS) (map[string]*Saved, error) {
 	files, err := fs.Glob(fsys, "*.js")
 	if err != nil {
@@ -83,6 +87,7 @@ func LoadSaved(fsys fs.FS) (map[string]*Saved, error) {
 
 func parseSaved(file, src string) (*Saved, error) {
 	q := &Saved{File: file, Source: src}
+	orderAt := 0 // the order line, checked against the columns at the end
 	sc := bufio.NewScanner(strings.NewReader(src))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -102,11 +107,9 @@ func parseSaved(file, src string) (*Saved, error) {
 		case "description":
 			q.Description = val
 		case "columns":
-			for _, c := range strings.Split(val, ",") {
-				if c = strings.TrimSpace(c); c != "" {
-					q.Columns = append(q.Columns, c)
-				}
-			}
+			q.Columns = append(q.Columns, list(val)...)
+		case "order":
+			q.Order, orderAt = append(q.Order, list(val)...), n
 		case "param":
 			p, err := parseParam(val)
 			if err != nil {
@@ -121,7 +124,23 @@ func parseSaved(file, src string) (*Saved, error) {
 	if q.Name == "" {
 		q.Name = strings.TrimSuffix(file, path.Ext(file))
 	}
+	for _, k := range q.Order {
+		if !slices.Contains(q.Columns, k) {
+			return nil, fmt.Errorf("%s:%d: order: %q is not one of the columns (%s)", file, orderAt, k, strings.Join(q.Columns, ", "))
+		}
+	}
 	return q, nil
+}
+
+// list splits a header's comma-separated list.
+func list(val string) []string {
+	var out []string
+	for _, c := range strings.Split(val, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func parseParam(s string) (Param, error) {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
+
+	"github.com/agencygraph/agencygraph/internal/query"
 )
 
 // helper returns the text of function name in src, from "function" to
@@ -139,6 +141,62 @@ function check(text, keys) {
 		sorted(rows)
 		if round%10 != 1 && vm.Get("fallbacks").ToInteger() > before {
 			t.Fatalf("rows of strings, numbers and nulls (round %d) were sorted with byKeys, not by their string keys", round)
+		}
+	}
+}
+
+// The saved queries' rows are sorted by query.SortRows, as their own
+// sortBy sorted them before (path.js keeps it for its paths): over random
+// rows of strings, whole numbers, booleans and nulls, the two give the
+// same order.
+func TestSortRows_AsScriptSortBy(t *testing.T) {
+	q := mustSaved(t)["path"]
+	s, hasSortBy := helper(q.Source, "sortBy")
+	b, hasByKeys := helper(q.Source, "byKeys")
+	if !hasSortBy || !hasByKeys {
+		t.Fatal("path.js has no sortBy and byKeys")
+	}
+	vm := goja.New()
+	if _, err := vm.RunString(b + "\n" + s + `
+function check(text, keys) {
+  return JSON.stringify(sortBy(JSON.parse(text), keys).map(function (r) { return r.id; }));
+}`); err != nil {
+		t.Fatal(err)
+	}
+	check, _ := goja.AssertFunction(vm.Get("check"))
+	keys := []string{"a", "b", "c"}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	pick := func(vals ...any) any { return vals[rnd.IntN(len(vals))] }
+	for round := range 300 {
+		rows := []map[string]any{}
+		for i := range rnd.IntN(40) {
+			row := map[string]any{"id": i}
+			for _, k := range keys {
+				switch {
+				case k == "a" && round%3 == 0:
+					row[k] = pick(true, false, nil)
+				case k == "c" && round%2 == 0:
+					row[k] = pick(0, 1, 2, 10, 999999999999999, nil)
+				default:
+					row[k] = pick("", "a", "ab", "b", "<ICE>", "<ICE> x", "Été", "été", "quote “x”", "z", nil)
+				}
+			}
+			rows = append(rows, row)
+		}
+		text, _ := json.Marshal(rows)
+		want, err := check(goja.Undefined(), vm.ToValue(string(text)), vm.ToValue(keys))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []map[string]any // as a script's rows reach Go, numbers as float64
+		json.Unmarshal(text, &got)
+		query.SortRows(got, keys)
+		order := []any{}
+		for _, r := range got {
+			order = append(order, r["id"])
+		}
+		if text, _ := json.Marshal(order); string(text) != want.String() {
+			t.Fatalf("round %d: SortRows gives ids %s, sortBy %s", round, text, want)
 		}
 	}
 }

@@ -358,10 +358,12 @@ func TestServer_Saved(t *testing.T) {
 		var list []struct {
 			Name, Description string
 			Params            []struct{ Name, Kind, Default string }
+			Columns, Order    []string
 		}
 		decode(t, ts.do(t, "GET", "/api/v1/saved", ""), &list)
 		if len(list) != 1 || list[0].Name != "helpers" || list[0].Description == "" || len(list[0].Params) != 2 ||
-			list[0].Params[0].Name != "agency" || list[0].Params[0].Kind != "entity" || list[0].Params[0].Default != "ICE" {
+			list[0].Params[0].Name != "agency" || list[0].Params[0].Kind != "entity" || list[0].Params[0].Default != "ICE" ||
+			!slices.Equal(list[0].Columns, []string{"helper", "help"}) || !slices.Equal(list[0].Order, []string{"helper", "help"}) {
 			t.Errorf("list: %+v", list)
 		}
 	})

@@ -27,6 +27,7 @@ type savedInfo struct {
 	Description string       `json:"description"`
 	Params      []savedParam `json:"params"`
 	Columns     []string     `json:"columns,omitempty"`
+	Order       []string     `json:"order,omitempty"` // the columns that sort the rows, in turn
 }
 
 // handleSavedList answers GET /api/v1/saved: every saved query with its
@@ -35,7 +36,7 @@ func (s *Server) handleSavedList(w http.ResponseWriter, r *http.Request) {
 	out := make([]savedInfo, 0, len(s.saved))
 	for _, name := range s.savedNames() {
 		q := s.saved[name]
-		info := savedInfo{Name: q.Name, Description: q.Description, Params: []savedParam{}, Columns: q.Columns}
+		info := savedInfo{Name: q.Name, Description: q.Description, Params: []savedParam{}, Columns: q.Columns, Order: q.Order}
 		for _, p := range q.Params {
 			info.Params = append(info.Params, savedParam{Name: p.Name, Kind: p.Kind, Default: p.Default, Optional: p.Optional, Help: p.Help})
 		}

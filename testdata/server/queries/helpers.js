@@ -3,6 +3,7 @@
 // param: agency entity default=ICE -- the agency helped
 // param: max integer default=100 -- most rows
 // columns: helper, help
+// order: helper, help
 var rows = [];
 g.V(agency).In(["<assists>", "<detailsStaffTo>"], "help").ForEach(function (d) {
   rows.push({ helper: d.id, help: d.help });

@@ -1,0 +1,4 @@
+package query
+
+// SortRows is sortRows, for the tests outside the package.
+var SortRows = sortRows

@@ -1,0 +1,64 @@
+package query
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSortRows(t *testing.T) {
+	tests := []struct {
+		name string
+		keys []string
+		// rows, each with a distinct "id", in the expected order; sorted
+		// shuffled unless ties are what they check
+		rows []map[string]any
+	}{
+		{"nulls and missing keys last, equal to each other", []string{"a", "b"}, []map[string]any{
+			{"id": 1, "a": "x", "b": nil},
+			{"id": 2, "a": nil, "b": "a"},
+			{"id": 3, "b": "b"},
+			{"id": 4, "a": nil, "b": nil},
+		}},
+		{"ties keep the order they came in", []string{"a"}, []map[string]any{
+			{"id": 1, "a": "same", "b": "z"}, {"id": 2, "a": "same", "b": "a"}, {"id": 3, "a": "same"},
+		}},
+		{"numbers by value, whole or not", []string{"a"}, []map[string]any{
+			{"id": 1, "a": int64(-3)}, {"id": 2, "a": 0.5}, {"id": 3, "a": int64(2)}, {"id": 4, "a": 10.0}, {"id": 5, "a": int64(999999999999999)},
+		}},
+		{"strings by code point", []string{"a"}, []map[string]any{
+			{"id": 1, "a": ""}, {"id": 2, "a": "<ICE>"}, {"id": 3, "a": "<ICE> x"}, {"id": 4, "a": "Z"},
+			{"id": 5, "a": "a"}, {"id": 6, "a": "ab"}, {"id": 7, "a": "quote “x”"}, {"id": 8, "a": "Été"}, {"id": 9, "a": "été"},
+		}},
+		{"false before true", []string{"a", "b"}, []map[string]any{
+			{"id": 1, "a": false, "b": "b"}, {"id": 2, "a": true, "b": "a"}, {"id": 3, "a": true, "b": "c"},
+		}},
+		{"kinds in turn: booleans, numbers, strings, the rest, nulls", []string{"a"}, []map[string]any{
+			{"id": 1, "a": true}, {"id": 2, "a": int64(7)}, {"id": 3, "a": "7"}, {"id": 4, "a": []any{"x"}},
+			{"id": 5, "a": map[string]any{}}, {"id": 6},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := slices.Clone(tc.rows)
+			if !strings.Contains(tc.name, "equal") && !strings.HasPrefix(tc.name, "ties") {
+				rand.New(rand.NewPCG(1, 2)).Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+			}
+			sortRows(rows, tc.keys)
+			for i := range rows {
+				if rows[i]["id"] != tc.rows[i]["id"] {
+					t.Fatalf("order %v, want %v", ids(rows), ids(tc.rows))
+				}
+			}
+		})
+	}
+}
+
+func ids(rows []map[string]any) []any {
+	var out []any
+	for _, r := range rows {
+		out = append(out, r["id"])
+	}
+	return out
+}
