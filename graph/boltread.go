@@ -54,11 +54,11 @@ type boltReader struct {
 	writeMu sync.Mutex
 	// A read-only store keeps its read transactions open between reads
 	// (see keep): readOnly says so, idle holds those not in use.
-	readOnly  bool
-	keepQuads bool // decoded quads go into the cache (Config.OneQuery)
-	idleMu    sync.Mutex
-	idle      []*readTx
-	shut      bool // release has run: transactions close, not idle
+	readOnly bool
+	keep     bool // decoded quads and values go into the caches (not Config.OneQuery)
+	idleMu   sync.Mutex
+	idle     []*readTx
+	shut     bool // release has run: transactions close, not idle
 }
 
 type (
@@ -82,9 +82,9 @@ const (
 
 func newBoltReader(db *guardedKV, cfg Config) *boltReader {
 	return &boltReader{
-		db:        db,
-		readOnly:  cfg.ReadOnly,
-		keepQuads: !cfg.OneQuery,
+		db:       db,
+		readOnly: cfg.ReadOnly,
+		keep:     !cfg.OneQuery,
 		vals: otter.Must(&otter.Options[uint64, quad.Value]{
 			MaximumWeight: valueCacheBytes,
 			Weigher:       func(_ uint64, v quad.Value) uint32 { return valueWeight(v) },
@@ -312,7 +312,7 @@ func (t *readTx) quad(id uint64) (*proto.Primitive, error) {
 		}
 	}
 	p, err := t.entry(id)
-	if p != nil && t.fill && t.r.keepQuads {
+	if p != nil && t.fill && t.r.keep {
 		t.r.quads.Set(k, p)
 	}
 	return p, err
@@ -334,8 +334,10 @@ func (t *readTx) value(id uint64) (quad.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode value %d: %w", id, err)
 	}
-	if t.fill {
+	if t.fill && t.r.keep {
 		t.r.vals.Set(id, v)
+	}
+	if t.fill {
 		// The other way too: a query often names next what it just read
 		// (the labels of a node's quads, then LabelContext over them).
 		t.r.refs.Set(refKey{t.gen, quad.StringOf(v)}, id)

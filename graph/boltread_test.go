@@ -395,9 +395,10 @@ func loaded(t testing.TB, cfg Config, paths ...string) *Store {
 	return s
 }
 
-// A store opened for one query keeps the values its query reads but no
-// decoded quads; one opened for many keeps both, and both answer alike.
-func TestStore_BoltOneQueryKeepsNoQuads(t *testing.T) {
+// A store opened for one query keeps neither the decoded quads nor the
+// values its query reads, only the value IDs; one opened for many keeps
+// all three, and both answer alike.
+func TestStore_BoltOneQueryKeepsNoQuadsOrValues(t *testing.T) {
 	ctx := context.Background()
 	s := loadedBolt(t, "../quads")
 	file := s.cfg.Address
@@ -413,13 +414,13 @@ func TestStore_BoltOneQueryKeepsNoQuads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		quads, vals := ro.bolt.quads.EstimatedSize(), ro.bolt.vals.EstimatedSize()
+		quads, vals, refs := ro.bolt.quads.EstimatedSize(), ro.bolt.vals.EstimatedSize(), ro.bolt.refs.EstimatedSize()
 		ro.Close()
-		if vals == 0 {
-			t.Errorf("OneQuery %v: no values cached", once)
+		if once != (quads == 0) || once != (vals == 0) {
+			t.Errorf("OneQuery %v: %d quads, %d values cached", once, quads, vals)
 		}
-		if once != (quads == 0) {
-			t.Errorf("OneQuery %v: %d quads cached", once, quads)
+		if refs == 0 {
+			t.Errorf("OneQuery %v: no value IDs cached", once)
 		}
 	}
 	if len(answers[0]) == 0 || !slices.Equal(answers[0], answers[1]) {
