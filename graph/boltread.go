@@ -337,9 +337,11 @@ func (t *readTx) value(id uint64) (quad.Value, error) {
 	if t.fill && t.r.keep {
 		t.r.vals.Set(id, v)
 	}
-	if t.fill {
-		// The other way too: a query often names next what it just read
-		// (the labels of a node's quads, then LabelContext over them).
+	// The other way too: a query often names next what it just read (the
+	// labels of a node's quads, then LabelContext over them). One query
+	// keeps IRIs only: keying a quote or a date costs its N-Quads text, and
+	// it is rarely looked up again.
+	if _, iri := v.(quad.IRI); t.fill && (iri || t.r.keep) {
 		t.r.refs.Set(refKey{t.gen, quad.StringOf(v)}, id)
 	}
 	return v, nil

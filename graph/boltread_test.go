@@ -396,7 +396,7 @@ func loaded(t testing.TB, cfg Config, paths ...string) *Store {
 }
 
 // A store opened for one query keeps neither the decoded quads nor the
-// values its query reads, only the value IDs; one opened for many keeps
+// values its query reads, only the IDs of IRIs; one opened for many keeps
 // all three, and both answer alike.
 func TestStore_BoltOneQueryKeepsNoQuadsOrValues(t *testing.T) {
 	ctx := context.Background()
@@ -415,7 +415,16 @@ func TestStore_BoltOneQueryKeepsNoQuadsOrValues(t *testing.T) {
 			t.Fatal(err)
 		}
 		quads, vals, refs := ro.bolt.quads.EstimatedSize(), ro.bolt.vals.EstimatedSize(), ro.bolt.refs.EstimatedSize()
+		literals := 0
+		for k := range ro.bolt.refs.Keys() {
+			if !strings.HasPrefix(k.v, "<") {
+				literals++
+			}
+		}
 		ro.Close()
+		if once != (literals == 0) {
+			t.Errorf("OneQuery %v: IDs of %d literals cached", once, literals)
+		}
 		if once != (quads == 0) || once != (vals == 0) {
 			t.Errorf("OneQuery %v: %d quads, %d values cached", once, quads, vals)
 		}

@@ -83,8 +83,8 @@ type Config struct {
 	// values for later queries, which will not come: filling those caches
 	// took 7–8 % of a cold query's time for quads, and 5–25 % more for
 	// values (`conflicts` reads every assertion). Within the query a Gizmo
-	// session names each node once itself. It still keeps value IDs looked
-	// up by value, which LabelContext asks for again at every step.
+	// session names each node once itself. It still keeps the IDs of the
+	// IRIs it reads, which LabelContext asks for again at every step.
 	OneQuery bool
 }
 
