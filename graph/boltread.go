@@ -336,12 +336,8 @@ func (t *readTx) value(id uint64) (quad.Value, error) {
 	}
 	if t.fill && t.r.keep {
 		t.r.vals.Set(id, v)
-	}
-	// The other way too: a query often names next what it just read (the
-	// labels of a node's quads, then LabelContext over them). One query
-	// keeps IRIs only: keying a quote or a date costs its N-Quads text, and
-	// it is rarely looked up again.
-	if _, iri := v.(quad.IRI); t.fill && (iri || t.r.keep) {
+		// The other way too: a query often names next what it just read
+		// (the labels of a node's quads, then LabelContext over them).
 		t.r.refs.Set(refKey{t.gen, quad.StringOf(v)}, id)
 	}
 	return v, nil

@@ -396,8 +396,9 @@ func loaded(t testing.TB, cfg Config, paths ...string) *Store {
 }
 
 // A store opened for one query keeps neither the decoded quads nor the
-// values its query reads, only the IDs of IRIs; one opened for many keeps
-// all three, and both answer alike.
+// values its query reads, only the IDs of the values it looks up; one
+// opened for many keeps the IDs of the values it reads too, and both
+// answer alike.
 func TestStore_BoltOneQueryKeepsNoQuadsOrValues(t *testing.T) {
 	ctx := context.Background()
 	s := loadedBolt(t, "../quads")

@@ -82,9 +82,9 @@ type Config struct {
 	// that answers and exits. A Bolt store then keeps no decoded quads or
 	// values for later queries, which will not come: filling those caches
 	// took 7–8 % of a cold query's time for quads, and 5–25 % more for
-	// values (`conflicts` reads every assertion). Within the query a Gizmo
-	// session names each node once itself. It still keeps the IDs of the
-	// IRIs it reads, which LabelContext asks for again at every step.
+	// values and their IDs (`conflicts` reads every assertion). Within the
+	// query a Gizmo session names each node once itself; the IDs of values
+	// the query looks up are still kept.
 	OneQuery bool
 }
 
