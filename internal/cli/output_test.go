@@ -112,11 +112,15 @@ func TestWriteRowsJSON_AsEncodingJSON(t *testing.T) {
 	}
 }
 
-// A value the encoder cannot write is an error, as it was.
+// A value the encoder cannot write (a script can emit a function) is an
+// error, and nothing is written: not the rows before it either.
 func TestWriteRowsJSON_Unencodable(t *testing.T) {
-	rs := rows{Columns: []string{"a"}, Rows: []map[string]any{{"a": make(chan int)}}}
-	if err := writeRowsJSON(io.Discard, rs, true); err == nil {
-		t.Error("writeRowsJSON wrote a channel without an error")
+	rs := rows{Columns: []string{"a"}, Rows: []map[string]any{{"a": "fine"}, {"a": make(chan int)}}}
+	for _, doc := range []bool{true, false} {
+		var out bytes.Buffer
+		if err := writeRowsJSON(&out, rs, doc); err == nil || out.Len() > 0 {
+			t.Errorf("doc=%v: error %v, wrote %q", doc, err, out.String())
+		}
 	}
 }
 
