@@ -31,9 +31,18 @@ var TYPE = "<" + RDF + "type>";
 // Only two kinds of assertion can take part: those linked by conflictsWith
 // and those whose object is a value, not an entity. Two bulk queries find
 // them, so that only they have their properties read.
-var isAssertion = {}, all = {}, linked = {}, pairs = [];
-g.V("<Assertion>").In(TYPE).ToArray().forEach(function (st) { isAssertion[st] = true; });
-g.V("<Assertion>").In(TYPE).Tag("st").Out("<conflictsWith>").TagArray().forEach(function (r) {
+var all = {}, linked = {}, pairs = [];
+// A link's far end counts if it is an assertion too: only those ends are
+// checked, not every assertion listed (a sixth of the query's time on a
+// million quads).
+var links = g.V("<Assertion>").In(TYPE).Tag("st").Out("<conflictsWith>").TagArray(), ends = {};
+links.forEach(function (r) { ends[r.id] = true; });
+var isAssertion = {};
+ends = Object.keys(ends);
+if (ends.length > 0) {
+  g.V.apply(g, ends).Has(TYPE, "<Assertion>").ToArray().forEach(function (st) { isAssertion[st] = true; });
+}
+links.forEach(function (r) {
   all[r.st] = true;
   if (isAssertion[r.id]) all[r.id] = true;
 });

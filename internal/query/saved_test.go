@@ -239,3 +239,42 @@ func TestSaved_PathIndependentOfStoreOrder(t *testing.T) {
 		t.Errorf("store order changes the answer:\n%s\n%s", answers[0], answers[1])
 	}
 }
+
+// conflicts lists a conflictsWith link stated in one direction only when
+// its far end is an assertion too: <st/a> (a figure) conflicts with the
+// assertion <st/b> (a relationship, which only the link brings in), which
+// says nothing back, and with <zz/thing>, which is no assertion.
+func TestSaved_ConflictsLinkEnds(t *testing.T) {
+	const rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+	lines := []string{
+		`<ICE> <` + rdf + `type> <Agency> .`,
+		`<zz/thing> <` + rdf + `type> <Agency> .`,
+		`<st/a> <conflictsWith> <st/b> .`,
+		`<st/a> <conflictsWith> <zz/thing> .`,
+	}
+	for _, st := range []string{"a", "b"} {
+		lines = append(lines,
+			`<st/`+st+`> <`+rdf+`type> <Assertion> .`,
+			`<st/`+st+`> <`+rdf+`subject> <ICE> .`,
+			`<st/`+st+`> <`+rdf+`predicate> <fieldOfficeCount> .`,
+			`<st/`+st+`> <http://www.w3.org/ns/prov#wasDerivedFrom> <src/`+st+`> .`,
+			`<st/`+st+`> <quote> "Quote `+st+`." .`,
+		)
+	}
+	lines = append(lines, `<st/a> <`+rdf+`object> "25" .`, `<st/b> <`+rdf+`object> <DHS> .`)
+	file := filepath.Join(t.TempDir(), "links.nq")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&query.Runner{Store: openStore(t, file)}).Run(context.Background(), mustSaved(t)["conflicts"], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range res.Rows {
+		got = append(got, fmt.Sprint(r["kind"], " ", r["value"], " ", r["other-value"]))
+	}
+	if want := []string{"linked 25 <DHS>"}; !slices.Equal(got, want) {
+		t.Errorf("conflicts rows %q, want %q", got, want)
+	}
+}
