@@ -3,6 +3,8 @@ package query_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -244,5 +246,52 @@ func TestLoadSaved_BadHeaders(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A number or boolean a script reads from the graph names its node again,
+// as on Cayley's stores: g.V(20), Has(p, true) and Is(25) find the
+// literals "20"^^<xsd:integer> and "true"^^<xsd:boolean>, which the
+// bundled dataset writes with the datatype's full IRI, on every store.
+func TestRunner_GizmoFindsNumbersAndBooleans(t *testing.T) {
+	const (
+		xsd    = "http://www.w3.org/2001/XMLSchema#"
+		object = `"<http://www.w3.org/1999/02/22-rdf-syntax-ns#object>"`
+	)
+	tests := []struct{ got, want string }{
+		{`g.V().Has("<fieldOfficeCount>", 20).All()`,
+			`g.V().Has("<fieldOfficeCount>", "\"20\"^^<` + xsd + `integer>").All()`},
+		{`g.V().Has("<acting>", true).All()`,
+			`g.V().Has("<acting>", "\"true\"^^<` + xsd + `boolean>").All()`},
+		{`g.V(20, 25).In(` + object + `).All()`,
+			`g.V("\"20\"^^<` + xsd + `integer>", "\"25\"^^<` + xsd + `integer>").In(` + object + `).All()`},
+		{`g.V("<ICE>").Out("<fieldOfficeCount>").Is(25).All()`,
+			`g.V("<ICE>").Out("<fieldOfficeCount>").Is("\"25\"^^<` + xsd + `integer>").All()`},
+		// What a script reads, given back.
+		{`g.V.apply(g, g.V("<ICE>").Out("<fieldOfficeCount>").ToArray()).In("<fieldOfficeCount>").All()`,
+			`g.V("<ICE>", "<ICE>").All()`},
+	}
+	ins, err := graph.Inputs([]string{"../../quads"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []graph.Config{
+		{Backend: graph.Memory},
+		{Backend: graph.Bolt, Address: filepath.Join(t.TempDir(), "b.bolt")},
+	} {
+		r := &query.Runner{Store: loadedStore(t, cfg, ins)}
+		for _, tc := range tests {
+			got, err := r.Gizmo(context.Background(), tc.got, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := r.Gizmo(context.Background(), tc.want, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) == 0 || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: %s gives %v, want %v (%s)", cfg.Backend, tc.got, got, want, tc.want)
+			}
+		}
 	}
 }

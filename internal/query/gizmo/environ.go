@@ -19,6 +19,7 @@ package gizmo
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/dop251/goja"
@@ -334,6 +335,9 @@ func toQuadValue(o interface{}) (quad.Value, error) {
 	return qv, nil
 }
 
+// toQuadValues converts the nodes a script names (g.V, Is, Has) to
+// values, a number or boolean to each form it may be stored in
+// (storedForms).
 func toQuadValues(objs []interface{}) ([]quad.Value, error) {
 	if len(objs) == 0 {
 		return nil, nil
@@ -344,9 +348,48 @@ func toQuadValues(objs []interface{}) ([]quad.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		vals = append(vals, qv)
+		vals = append(vals, storedForms(qv)...)
 	}
 	return vals, nil
+}
+
+// storedForms lists the values a number or a boolean from a script may be
+// stored as, v first. A script reads "20000"^^<http://www.w3.org/2001/
+// XMLSchema#integer> as the number 20000 (quad's conversions), and
+// Cayley's loader stores that literal as quad.Int, whose datatype reads
+// "xsd:integer": the number names it again. This tool keeps a literal as
+// the file wrote it, and g.V(20000) or Has(<employeeCount>, 20000) found
+// nothing where Cayley finds ICE. So each of quad's datatypes for the
+// kind is tried, its IRI in full and short, with the canonical lexical
+// form (a number written "020000" is still not found).
+func storedForms(v quad.Value) []quad.Value {
+	var lexical []string
+	var types []quad.IRI
+	switch v := v.(type) {
+	case quad.Int:
+		lexical, types = []string{strconv.FormatInt(int64(v), 10)}, quad.KnownIntTypes
+	case quad.Float:
+		f := float64(v)
+		lexical, types = []string{strconv.FormatFloat(f, 'f', -1, 64), strconv.FormatFloat(f, 'E', -1, 64)}, quad.KnownFloatTypes
+	case quad.Bool:
+		lexical, types = []string{strconv.FormatBool(bool(v))}, quad.KnownBoolTypes
+	default:
+		return []quad.Value{v}
+	}
+	out := []quad.Value{v}
+	seen := map[string]bool{v.String(): true}
+	for _, t := range types {
+		for _, iri := range []quad.IRI{t.Full(), t.Short()} {
+			for _, lex := range lexical {
+				form := quad.TypedString{Value: quad.String(lex), Type: iri}
+				if !seen[form.String()] {
+					seen[form.String()] = true
+					out = append(out, form)
+				}
+			}
+		}
+	}
+	return out
 }
 
 func toStrings(objs []interface{}) []string {
