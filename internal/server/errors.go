@@ -72,7 +72,9 @@ type errorBody struct {
 // error is logged with its detail, a 503 says when to retry.
 func (s *Server) status(w http.ResponseWriter, r *http.Request, err error) (int, string) {
 	if errors.Is(context.Cause(r.Context()), errMemory) {
-		err = graph.Errorf(graph.EBUSY, "query stopped: the server's memory grew by more than %d MiB while it ran; retry, or ask for less",
+		// A query that needs more on its own (conflicts on ten million
+		// quads) cannot ask for less: the operator's flag is named.
+		err = graph.Errorf(graph.EBUSY, "query stopped: the server's memory grew by more than %d MiB (its --max-query-memory) while it ran; retry, ask for less, or have the server started with more",
 			s.cfg.MaxQueryMemory>>20)
 	}
 	status, msg := statusOf(err)

@@ -297,7 +297,7 @@ func TestServer_MemoryBomb(t *testing.T) {
 	} {
 		start := time.Now()
 		resp := ts.do(t, "POST", "/api/v2/query?lang=gizmo", bomb)
-		wantError(t, resp, http.StatusServiceUnavailable, "memory")
+		wantError(t, resp, http.StatusServiceUnavailable, "--max-query-memory")
 		if d := time.Since(start); d > 10*time.Second {
 			t.Errorf("bomb stopped after %v, want well before its 20s deadline", d)
 		}
