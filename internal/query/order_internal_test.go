@@ -3,6 +3,7 @@ package query
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -61,4 +62,22 @@ func ids(rows []map[string]any) []any {
 		out = append(out, r["id"])
 	}
 	return out
+}
+
+// BenchmarkSortRows sorts an answer the size of a cold `evidence ICE` on
+// the million-quad store: 2,565 rows, eight keys, many ties on the first.
+func BenchmarkSortRows(b *testing.B) {
+	keys := []string{"subject", "predicate", "object", "source", "quote", "status", "date", "figure"}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	rows := make([]map[string]any, 2565)
+	for i := range rows {
+		rows[i] = map[string]any{
+			"subject": "<agency/g" + strconv.Itoa(rnd.IntN(40)) + ">", "predicate": "<assists>", "object": "<ICE>",
+			"source": "<src/g" + strconv.Itoa(rnd.IntN(20000)) + ">", "quote": "The agency is assisting the ICE.",
+			"status": "<status/stated>", "date": "2025-06-01", "figure": nil,
+		}
+	}
+	for b.Loop() {
+		sortRows(slices.Clone(rows), keys)
+	}
 }
