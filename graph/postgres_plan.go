@@ -32,13 +32,16 @@ const maxSplit = 20000
 // query shapes work on no other type.
 type sqlPlanner struct {
 	*csql.QuadStore
+	ctx context.Context // the query's: it bounds the counts planning asks for
 }
 
 // Planner returns the store to plan Gizmo's iterator trees with, where that
-// is not the store they run on: nil except on PostgreSQL.
-func (s *Store) Planner() cgraph.QuadStore {
+// is not the store they run on: nil except on PostgreSQL. ctx is the
+// query's: Cayley's planning takes no context, and the counts this
+// planner asks of the database (scanHop) should end with the query.
+func (s *Store) Planner(ctx context.Context) cgraph.QuadStore {
 	if sq, ok := s.qs.(*csql.QuadStore); ok && s.cfg.Backend == Postgres {
-		return sqlPlanner{sq}
+		return sqlPlanner{sq, ctx}
 	}
 	return nil
 }
@@ -247,9 +250,9 @@ func (p sqlPlanner) scanHop(nf shape.NodesFrom, q shape.Quads, i int, refs []cgr
 	if !ok {
 		return nil, false
 	}
-	// Planning has no context: the count is one indexed COUNT(*), as
-	// Cayley's own join asks of a query before reading it.
-	st, err := cgraph.AsShape(sel.BuildIterator(p.QuadStore)).Stats(context.Background())
+	// One indexed COUNT(*), as Cayley's own join asks of a query before
+	// reading it; under the query's deadline.
+	st, err := cgraph.AsShape(sel.BuildIterator(p.QuadStore)).Stats(p.ctx)
 	if err != nil || st.Size.Size >= int64(len(refs))*scanRowsPerQuery {
 		return nil, false
 	}

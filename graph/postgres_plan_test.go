@@ -5,6 +5,11 @@ import (
 	"testing"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/shape"
+	"github.com/cayleygraph/quad"
+
+	"github.com/agencygraph/agencygraph/graph/graphtest"
+	"github.com/agencygraph/agencygraph/quads"
 )
 
 // sqlScanner behaves as Cayley's SQL scanner does with paths: each result
@@ -50,5 +55,48 @@ func TestOnePathEnd(t *testing.T) {
 	}
 	if len(paths) != 2 || paths[0] != 2 || paths[1] != 2 {
 		t.Errorf("paths per result = %v, want [2 2]", paths)
+	}
+}
+
+// The count a scan is decided on runs under the query's context: with time
+// left, a hop from twenty assertions to their statuses is read by a scan;
+// once the query is over, the count fails and the hop is left to the split.
+func TestPostgres_ScanCountUnderQueryContext(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, ParseDB(graphtest.PostgresDB(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ins, err := FSInputs(quads.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	status := s.qs.ValueOf(quad.IRI("status"))
+	var refs []cgraph.Ref
+	it := s.qs.QuadIterator(quad.Predicate, status)
+	for len(refs) < 20 && it.Next(ctx) {
+		refs = append(refs, s.qs.QuadDirection(it.Result(), quad.Subject))
+	}
+	it.Close()
+	if len(refs) < minScan {
+		t.Fatalf("%d assertions with a status, want at least %d", len(refs), minScan)
+	}
+	q := shape.Quads{{Dir: quad.Subject, Values: shape.Fixed(refs)}, {Dir: quad.Predicate, Values: shape.Fixed{status}}}
+	nf := shape.NodesFrom{Dir: quad.Object, Quads: q}
+	over, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		scan bool
+	}{{"time left", ctx, true}, {"query over", over, false}} {
+		planner := s.Planner(tc.ctx).(sqlPlanner)
+		if _, ok := planner.scanHop(nf, q, 0, refs, nil); ok != tc.scan {
+			t.Errorf("%s: scan planned %v, want %v", tc.name, ok, tc.scan)
+		}
 	}
 }
