@@ -6,7 +6,10 @@
 // offices, people, posts, facilities) in the default graph, followed by
 // sources, each with its own graph label holding the relationship edges it
 // states and one assertion node per edge carrying a quote, a status, and
-// where the relationship has them, counts, figures and dates.
+// where the relationship has them, counts, figures and dates. Now and then an
+// article states an agency's size instead (employees, field offices), as the
+// bundled articles do; sources do not always agree on it, and some of their
+// disagreements are linked with conflictsWith, as the dataset marks them.
 package generate
 
 import (
@@ -113,7 +116,8 @@ const quadsPerEntity = 40
 
 type writer struct {
 	w     *bufio.Writer
-	left  int // quads still to write
+	sizes map[sizeKey]*size // what the articles so far said of each agency's size
+	left  int               // quads still to write
 	buf   []byte
 	rng   *rand.Rand
 	orgs  []string // agencies and units: IRIs usable as edge ends
@@ -122,6 +126,17 @@ type writer struct {
 	facs  []string
 	posts []string
 	zipf  *rand.Zipf
+}
+
+// sizeKey is one figure of one agency: its employees or its field offices.
+type sizeKey struct{ agency, pred string }
+
+// size is what the articles say of a sizeKey: the usual figure, and the
+// last assertion that stated one, which a differing one may be linked to.
+type size struct {
+	usual, spread int // the figure most sources give, and how far others stray
+	lastSt, lastG string
+	last          int
 }
 
 // Write writes g.Quads statements of N-Quads to w.
@@ -134,6 +149,7 @@ func (g Generator) Write(w io.Writer) error {
 		left:  g.Quads,
 		rng:   rand.New(rand.NewPCG(uint64(g.Seed), 0x6167656e6379)),
 		names: make(map[string]string),
+		sizes: make(map[sizeKey]*size),
 	}
 	gw.entities(max(g.Quads/quadsPerEntity, len(agencies)))
 	gw.zipf = rand.NewZipf(gw.rng, 1.2, 4, uint64(len(gw.orgs)-1))
@@ -261,11 +277,15 @@ func (w *writer) source(n int) {
 			subj, pred, obj, quote string
 			rel                    *relation
 			count                  int
+			sz                     *sizeStatement
 		)
 		if e == 0 && len(w.posts) > 0 && w.rng.IntN(4) == 0 {
 			k := w.rng.IntN(len(w.posts)/2) * 2
 			subj, pred, obj = w.posts[k], orgHolds, iri(w.posts[k+1])
 			quote = fmt.Sprintf("%s, who leads the office, spoke on %s %d.", w.names[subj], months[month-1], day)
+		} else if e == edges-1 && w.rng.IntN(sizeEvery) == 0 {
+			sz = w.sizeStatement(month)
+			subj, pred, obj, quote = sz.key.agency, iri(sz.key.pred), typed(strconv.Itoa(sz.n), xsdInteger), sz.quote
 		} else {
 			r := &relations[w.rng.IntN(len(relations))]
 			subj, pred = w.org(), iri(r.pred)
@@ -306,7 +326,65 @@ func (w *writer) source(n int) {
 		if rel != nil {
 			w.figures(st, src, *rel, count, year, month)
 		}
+		if sz != nil {
+			w.sizeFigure(st, src, sz)
+		}
 	}
+}
+
+// One article in sizeEvery closes with a statement of an agency's size.
+const sizeEvery = 200
+
+// sizeStatement is an article's figure for an agency's employees or field
+// offices, usually the figure most sources give.
+type sizeStatement struct {
+	key          sizeKey
+	n            int
+	quote, words string // words: the figure as the quote words it
+}
+
+// sizeStatement picks an agency (not a department) and one of its sizes,
+// and the figure this article gives for it.
+func (w *writer) sizeStatement(month int) *sizeStatement {
+	var parts []int // the agencies within a department
+	for i, a := range agencies {
+		if a.parent != "" {
+			parts = append(parts, i)
+		}
+	}
+	a := agencies[parts[w.rng.IntN(len(parts))]]
+	k, noun, verb := sizeKey{a.iri, "employeeCount"}, "employees", "has"
+	if w.rng.IntN(2) == 0 {
+		k.pred, noun, verb = "fieldOfficeCount", "field offices", "runs"
+	}
+	sz, ok := w.sizes[k]
+	if !ok {
+		sz = &size{usual: 1000 * (2 + w.rng.IntN(60)), spread: 100 * (1 + w.rng.IntN(40))}
+		if k.pred == "fieldOfficeCount" {
+			sz.usual, sz.spread = 5+w.rng.IntN(40), 1+w.rng.IntN(6)
+		}
+		w.sizes[k] = sz
+	}
+	n := sz.usual
+	if w.rng.IntN(10) < 3 { // three sources in ten give another figure
+		n += sz.spread * (1 - 2*w.rng.IntN(2))
+	}
+	words := fmt.Sprintf(w.pick(figures), n) + " " + noun
+	quote := fmt.Sprintf("The %s %s %s, officials said in %s.", a.name, verb, words, months[month-1])
+	return &sizeStatement{key: k, n: n, quote: quote, words: words}
+}
+
+// sizeFigure writes a size assertion's figure and, half the times it
+// differs from the last article's figure, links the two with
+// conflictsWith both ways, each in its own article's graph.
+func (w *writer) sizeFigure(st, src string, s *sizeStatement) {
+	w.quad(st, "<figure>", lit(s.words), src)
+	sz := w.sizes[s.key]
+	if sz.lastSt != "" && sz.last != s.n && w.rng.IntN(2) == 0 {
+		w.quad(st, "<conflictsWith>", iri(sz.lastSt), src)
+		w.quad(sz.lastSt, "<conflictsWith>", iri(st), sz.lastG)
+	}
+	sz.lastSt, sz.lastG, sz.last = st, src, s.n
 }
 
 // figures writes an assertion's quantity and dates.

@@ -110,3 +110,67 @@ func TestGenerator_FollowsTheEvidenceModel(t *testing.T) {
 		}
 	}
 }
+
+// Some articles state an agency's size; sources disagree on some figures,
+// and some of those disagreements are linked both ways with conflictsWith,
+// each link in the graph of the article whose assertion it starts from,
+// between assertions of one subject and predicate with different figures.
+func TestGenerator_SizesDisagreeAndSomeAreLinked(t *testing.T) {
+	const figure = "http://www.w3.org/2001/XMLSchema#integer"
+	type stated struct{ s, p, o, g quad.Value }
+	assertions := map[quad.Value]*stated{}
+	links := map[[2]quad.Value]quad.Value{} // from, to → graph
+	for _, q := range parse(t, gen(t, 400_000, 5)) {
+		st := assertions[q.Subject]
+		if st == nil {
+			st = &stated{}
+			assertions[q.Subject] = st
+		}
+		switch q.Predicate {
+		case rdfSubject:
+			st.s = q.Object
+		case rdfPred:
+			st.p = q.Object
+		case rdfObject:
+			st.o, st.g = q.Object, q.Label
+		case quad.IRI("conflictsWith"):
+			links[[2]quad.Value{q.Subject, q.Object}] = q.Label
+		}
+	}
+	figures := map[[2]quad.Value]map[quad.Value]bool{} // subject, predicate → figures
+	for _, st := range assertions {
+		if v, ok := st.o.(quad.TypedString); ok && v.Type == figure && (st.p == quad.IRI("employeeCount") || st.p == quad.IRI("fieldOfficeCount")) {
+			k := [2]quad.Value{st.s, st.p}
+			if figures[k] == nil {
+				figures[k] = map[quad.Value]bool{}
+			}
+			figures[k][st.o] = true
+		}
+	}
+	disagree := 0
+	for _, f := range figures {
+		if len(f) > 1 {
+			disagree++
+		}
+	}
+	if len(figures) == 0 || disagree == 0 {
+		t.Fatalf("%d sizes stated, %d with differing figures; want some of each", len(figures), disagree)
+	}
+	if len(links) == 0 {
+		t.Fatal("no conflictsWith link")
+	}
+	for l, g := range links {
+		a, b := assertions[l[0]], assertions[l[1]]
+		switch {
+		case a == nil || b == nil || a.o == nil || b.o == nil:
+			t.Errorf("link %v joins something that is not an assertion", l)
+		case a.s != b.s || a.p != b.p || a.o == b.o:
+			t.Errorf("link %v joins %v and %v: want one subject and predicate, different figures", l, *a, *b)
+		case g != a.g:
+			t.Errorf("link %v is in graph %v, not its assertion's %v", l, g, a.g)
+		}
+		if _, ok := links[[2]quad.Value{l[1], l[0]}]; !ok {
+			t.Errorf("link %v has no link back", l)
+		}
+	}
+}
