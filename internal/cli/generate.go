@@ -25,7 +25,9 @@ func newGenerateCmd(app *App) *cobra.Command {
 		Long: `generate writes a synthetic graph in the dataset's own vocabulary: departments,
 agencies, units and field offices, people and posts, facilities, and articles
 whose graphs hold relationship edges (details, deputizations, facilities …)
-each with an assertion node carrying a quote, a status, counts and dates.
+each with an assertion node carrying a quote, a status, counts and dates,
+and now and then an agency's size (employees, field offices) on which the
+articles do not all agree, some disagreements linked with conflictsWith.
 It is for load tests and benchmarks: the same --seed and --quads always give
 the same bytes. Output goes to stdout unless -o names a file.`,
 		Args: cobra.NoArgs,
