@@ -249,7 +249,8 @@ func (w *writer) entities(n int) {
 }
 
 // An article has 5 description quads and at most maxEdges statements of at
-// most 14 quads (edge, 9 assertion quads, 4 figure and date quads).
+// most 14 quads (edge, 9 assertion quads, 4 figure and date quads; a size
+// statement is 11: edge, 7 assertion quads, its figure, two links).
 const (
 	maxEdges       = 6
 	maxSourceQuads = 5 + maxEdges*14
@@ -284,7 +285,7 @@ func (w *writer) source(n int) {
 			subj, pred, obj = w.posts[k], orgHolds, iri(w.posts[k+1])
 			quote = fmt.Sprintf("%s, who leads the office, spoke on %s %d.", w.names[subj], months[month-1], day)
 		} else if e == edges-1 && w.rng.IntN(sizeEvery) == 0 {
-			sz = w.sizeStatement(month)
+			sz = w.statedSize(month)
 			subj, pred, obj, quote = sz.key.agency, iri(sz.key.pred), typed(strconv.Itoa(sz.n), xsdInteger), sz.quote
 		} else {
 			r := &relations[w.rng.IntN(len(relations))]
@@ -343,16 +344,21 @@ type sizeStatement struct {
 	quote, words string // words: the figure as the quote words it
 }
 
-// sizeStatement picks an agency (not a department) and one of its sizes,
-// and the figure this article gives for it.
-func (w *writer) sizeStatement(month int) *sizeStatement {
-	var parts []int // the agencies within a department
+// components are the agencies within a department, those whose size
+// articles state.
+var components = func() (c []int) {
 	for i, a := range agencies {
 		if a.parent != "" {
-			parts = append(parts, i)
+			c = append(c, i)
 		}
 	}
-	a := agencies[parts[w.rng.IntN(len(parts))]]
+	return c
+}()
+
+// statedSize picks an agency (not a department) and one of its sizes, and
+// the figure this article gives for it.
+func (w *writer) statedSize(month int) *sizeStatement {
+	a := agencies[components[w.rng.IntN(len(components))]]
 	k, noun, verb := sizeKey{a.iri, "employeeCount"}, "employees", "has"
 	if w.rng.IntN(2) == 0 {
 		k.pred, noun, verb = "fieldOfficeCount", "field offices", "runs"
