@@ -369,6 +369,7 @@ func (w *writer) statedSize(month int) *sizeStatement {
 		if k.pred == "fieldOfficeCount" {
 			sz.usual, sz.spread = 5+w.rng.IntN(40), 1+w.rng.IntN(6)
 		}
+		sz.spread = min(sz.spread, sz.usual/2) // no source says none, or fewer
 		w.sizes[k] = sz
 	}
 	n := sz.usual

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strconv"
 	"testing"
 
 	"github.com/cayleygraph/quad"
@@ -145,6 +146,9 @@ func TestGenerator_SizesDisagreeAndSomeAreLinked(t *testing.T) {
 				figures[k] = map[quad.Value]bool{}
 			}
 			figures[k][st.o] = true
+			if n, err := strconv.Atoi(string(v.Value)); err != nil || n < 1 {
+				t.Errorf("%v is stated as %q: want a positive whole number", k, v.Value)
+			}
 		}
 	}
 	disagree := 0
