@@ -1,6 +1,7 @@
 package gizmo
 
 import (
+	"context"
 	"slices"
 
 	"github.com/cayleygraph/cayley/graph"
@@ -205,9 +206,17 @@ func predicateRefs(s *Session, args []interface{}) ([]graph.Ref, error) {
 	return refs, nil
 }
 
+// indexCounter is a store that can count InCounts' quads from its indexes
+// alone (graph's Bolt store, while it holds no deleted quad); ok false: it
+// cannot, and the session walks In from each node.
+type indexCounter interface {
+	InCounts(ctx context.Context, nodes, preds []graph.Ref) (counts []int64, ok bool, err error)
+}
+
 // inCounts counts, for each of nodes, the quads with one of preds (any
 // predicate if nil) and the node as object, with the batch reader if the
-// session has one, else walking In from each node as Count would.
+// session has one, else from the store's indexes if it can (indexCounter),
+// else walking In from each node as Count would.
 func (s *Session) inCounts(nodes, preds []graph.Ref) ([]int64, error) {
 	if preds != nil && len(preds) == 0 {
 		return make([]int64, len(nodes)), nil
@@ -216,6 +225,12 @@ func (s *Session) inCounts(nodes, preds []graph.Ref) ([]int64, error) {
 		return s.batch.InCounts(s.context(), nodes, preds)
 	}
 	ctx := s.context()
+	if c, ok := s.qs.(indexCounter); ok {
+		counts, ok, err := c.InCounts(ctx, nodes, preds)
+		if ok || err != nil {
+			return counts, err
+		}
+	}
 	out := make([]int64, len(nodes))
 	for i, n := range nodes {
 		if err := ctx.Err(); err != nil {
