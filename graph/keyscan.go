@@ -277,8 +277,8 @@ func (it *keyContains) String() string                   { return "BoltKeyContai
 // nodes at once (the saved query sources counts each source's assertions),
 // where a Count per node built and planned an iterator each. ok is false
 // where the entries cannot answer exactly: the store holds a deleted quad
-// (Cayley leaves its ID in the index; see boltReader.allLive) or has no
-// object-predicate index.
+// (Cayley leaves its ID in the index; see boltReader.allLive), has no
+// object-predicate index, or a ref is not one of its node IDs.
 func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_ []int64, ok bool, _ error) {
 	ind, found := s.objectIndex()
 	if !found || !s.bolt.allLive() {
@@ -308,16 +308,18 @@ func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_
 		}
 		o, isID := n.(kv.Int64Value)
 		if !isID {
-			continue // not a node of this store: nothing points to it
+			return nil, false, nil // not a node ID: let the caller walk
 		}
 		if preds == nil {
 			out[i] = count(ind.Key([]uint64{uint64(o)})[1])
 			continue
 		}
 		for _, p := range preds {
-			if p, isID := p.(kv.Int64Value); isID {
-				out[i] += count(ind.Key([]uint64{uint64(o), uint64(p)})[1])
+			p, isID := p.(kv.Int64Value)
+			if !isID {
+				return nil, false, nil
 			}
+			out[i] += count(ind.Key([]uint64{uint64(o), uint64(p)})[1])
 		}
 	}
 	return out, true, nil
