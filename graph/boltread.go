@@ -834,10 +834,15 @@ func (r *boltReader) countIndex(bucket, prefix []byte, limit int64) (int64, erro
 	if b == nil {
 		return 0, nil
 	}
+	return countUnder(b.Cursor(), prefix, limit), nil
+}
+
+// countUnder counts the quad IDs in the entries under prefix, stopping at
+// the first entry that reaches limit.
+func countUnder(c *bolt.Cursor, prefix []byte, limit int64) int64 {
 	var n int64
-	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < limit; k, v = c.Next() {
 		n += countIDs(v)
 	}
-	return n, nil
+	return n
 }

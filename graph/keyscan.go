@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
@@ -295,13 +296,7 @@ func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_
 		return out, true, nil
 	}
 	c := b.Cursor()
-	count := func(prefix []byte) int64 {
-		var n int64
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			n += countIDs(v)
-		}
-		return n
-	}
+	count := func(prefix []byte) int64 { return countUnder(c, prefix, math.MaxInt64) }
 	for i, n := range nodes {
 		if err := ctx.Err(); err != nil {
 			return nil, false, err
