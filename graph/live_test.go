@@ -221,3 +221,55 @@ func TestStore_BoltInCountsFromKeys(t *testing.T) {
 		t.Errorf("after a delete: ok %v, err %v; want it to decline", ok, err)
 	}
 }
+
+// A query's store remembers the IDs of the IRIs it named, so that a script
+// handing them back (g.V.apply(g, ids)) needs no lookup; each must be the
+// ID a lookup gives, and after a write that gives a value a new ID (all
+// its quads deleted, then added again) the old one must not be used.
+func TestStore_BoltNamedIRIsFollowWrites(t *testing.T) {
+	ctx := context.Background()
+	s := loadedBolt(t, "../quads")
+	defer s.Close()
+	qs := s.QuadStore()
+	var nodes []cgraph.Ref
+	if err := cgraph.Iterate(ctx, qs.NodesAllIterator()).Each(func(r cgraph.Ref) { nodes = append(nodes, r) }); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := qs.(*sizedStore).ValuesOf(ctx, nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := s.QuadStore()
+	iris := 0
+	for i, v := range vals {
+		if _, ok := v.(quad.IRI); !ok {
+			continue
+		}
+		iris++
+		if got, want := qs.ValueOf(v), fresh.ValueOf(v); got != want || got != nodes[i] {
+			t.Errorf("%v: named store gives %v, a lookup %v, the node is %v", v, got, want, nodes[i])
+		}
+	}
+	if iris < 1000 {
+		t.Fatalf("only %d IRIs named: too few to test anything", iris)
+	}
+	x := quad.Make(quad.IRI("x-test"), quad.IRI("assists"), quad.IRI("ICE"), nil)
+	if err := s.Add(ctx, []quad.Quad{x}); err != nil {
+		t.Fatal(err)
+	}
+	old := qs.ValueOf(x.Subject)
+	qs.NameOf(old) // remembered
+	if err := s.Remove(ctx, []quad.Quad{x}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add(ctx, []quad.Quad{x}); err != nil {
+		t.Fatal(err)
+	}
+	now := s.QuadStore().ValueOf(x.Subject)
+	if now == old {
+		t.Fatalf("%v kept its ID %v through deletion and re-adding: the check below proves nothing", x.Subject, old)
+	}
+	if got := qs.ValueOf(x.Subject); got != now {
+		t.Errorf("after the write the query's store gives %v for %v, the old ID; a lookup gives %v", got, x.Subject, now)
+	}
+}

@@ -40,6 +40,54 @@ type sizedStore struct {
 	fill    bool           // keep what is read in bolt's caches
 	indexes []kv.QuadIndex // the store's, from indexes()
 	sizes   sync.Map       // scanKey → int64
+	named   namedIRIs
+}
+
+// namedIRIs are the IRIs a sizedStore has named, by their IDs. A script
+// hands back what it read (g.V.apply(g, ids) after ToArray: every saved
+// query that reads its nodes' properties), and looking each up by value is
+// a hash and a bucket search in the file, a tenth of a cold sources. The
+// Bolt reader's own cache of IDs is filled by reads only for a store kept
+// for many queries (an otter insert costs more than a one-query command
+// gains); a map for this one query costs next to nothing. An ID names its
+// value until a write (see boltReader.writing), so the map holds one
+// generation.
+type namedIRIs struct {
+	mu  sync.Mutex
+	gen uint64
+	ids map[quad.IRI]uint64
+}
+
+// maxNamedIRIs bounds namedIRIs: past it, the map starts again.
+const maxNamedIRIs = 1 << 18
+
+func (n *namedIRIs) get(gen uint64, v quad.IRI) (uint64, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.gen != gen {
+		return 0, false
+	}
+	id, ok := n.ids[v]
+	return id, ok
+}
+
+func (n *namedIRIs) put(gen uint64, ids []uint64, vals []quad.Value) {
+	if gen&1 == 1 {
+		return // a write is under way
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.gen != gen || len(n.ids)+len(ids) > maxNamedIRIs {
+		n.gen, n.ids = gen, nil
+	}
+	for i, v := range vals {
+		if iri, ok := v.(quad.IRI); ok && ids[i] != 0 {
+			if n.ids == nil {
+				n.ids = make(map[quad.IRI]uint64)
+			}
+			n.ids[iri] = ids[i]
+		}
+	}
 }
 
 // scanKey names a scan: an index and the leading values of its key.
@@ -131,6 +179,11 @@ func (s *sizedStore) ValueOf(v quad.Value) cgraph.Ref {
 	if v == nil {
 		return nil
 	}
+	if iri, ok := v.(quad.IRI); ok {
+		if id, ok := s.named.get(s.bolt.gen.Load(), iri); ok {
+			return kv.Int64Value(id)
+		}
+	}
 	id := s.bolt.ref(v, s.fill, func(v quad.Value) uint64 {
 		ref, _ := s.QuadStore.ValueOf(v).(kv.Int64Value)
 		return uint64(ref)
@@ -171,7 +224,12 @@ func (s *sizedStore) ValuesOf(ctx context.Context, refs []cgraph.Ref) ([]quad.Va
 			return s.QuadStore.ValuesOf(ctx, refs)
 		}
 	}
-	return s.bolt.values(ids, s.fill)
+	gen := s.bolt.gen.Load()
+	vals, err := s.bolt.values(ids, s.fill)
+	if err == nil {
+		s.named.put(gen, ids, vals)
+	}
+	return vals, err
 }
 
 // OptimizeShape turns a set of quads fixed in several directions (a
