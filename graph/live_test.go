@@ -228,7 +228,13 @@ func TestStore_BoltInCountsFromKeys(t *testing.T) {
 // its quads deleted, then added again) the old one must not be used.
 func TestStore_BoltNamedIRIsFollowWrites(t *testing.T) {
 	ctx := context.Background()
-	s := loadedBolt(t, "../quads")
+	loaded := loadedBolt(t, "../quads")
+	loaded.Close()
+	// A command's store: it keeps no IDs in the Bolt reader's shared cache.
+	s, err := Open(ctx, Config{Backend: Bolt, Address: loaded.cfg.Address, OneQuery: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer s.Close()
 	qs := s.QuadStore()
 	var nodes []cgraph.Ref

@@ -43,15 +43,17 @@ type sizedStore struct {
 	named   namedIRIs
 }
 
-// namedIRIs are the IRIs a sizedStore has named, by their IDs. A script
-// hands back what it read (g.V.apply(g, ids) after ToArray: every saved
-// query that reads its nodes' properties), and looking each up by value is
-// a hash and a bucket search in the file, a tenth of a cold sources. The
-// Bolt reader's own cache of IDs is filled by reads only for a store kept
-// for many queries (an otter insert costs more than a one-query command
-// gains); a map for this one query costs next to nothing. An ID names its
-// value until a write (see boltReader.writing), so the map holds one
-// generation.
+// namedIRIs are the IRIs a one-query store's sizedStore has named, by
+// their IDs. A script hands back what it read (g.V.apply(g, ids) after
+// ToArray: every saved query that reads its nodes' properties), and
+// looking each up by value is a hash and a bucket search in the file, a
+// tenth of a cold sources. A store kept for many queries has the Bolt
+// reader's shared cache of IDs filled by the same reads, so it keeps none
+// here; a one-query store fills no shared cache (an otter insert costs
+// more than a command gains), and a map for its query costs next to
+// nothing. A pass that fills no cache (an export) keeps none either. An ID
+// names its value until a write (see boltReader.writing), so the map
+// holds one generation.
 type namedIRIs struct {
 	mu  sync.Mutex
 	gen uint64
@@ -226,7 +228,7 @@ func (s *sizedStore) ValuesOf(ctx context.Context, refs []cgraph.Ref) ([]quad.Va
 	}
 	gen := s.bolt.gen.Load()
 	vals, err := s.bolt.values(ids, s.fill)
-	if err == nil {
+	if err == nil && s.fill && !s.bolt.keep {
 		s.named.put(gen, ids, vals)
 	}
 	return vals, err

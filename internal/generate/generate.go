@@ -340,6 +340,7 @@ const sizeEvery = 200
 // offices, usually the figure most sources give.
 type sizeStatement struct {
 	key          sizeKey
+	size         *size // what the articles so far said of it
 	n            int
 	quote, words string // words: the figure as the quote words it
 }
@@ -378,7 +379,7 @@ func (w *writer) statedSize(month int) *sizeStatement {
 	}
 	words := fmt.Sprintf(w.pick(figures), n) + " " + noun
 	quote := fmt.Sprintf("The %s %s %s, officials said in %s.", a.name, verb, words, months[month-1])
-	return &sizeStatement{key: k, n: n, quote: quote, words: words}
+	return &sizeStatement{key: k, size: sz, n: n, quote: quote, words: words}
 }
 
 // sizeFigure writes a size assertion's figure and, half the times it
@@ -386,7 +387,7 @@ func (w *writer) statedSize(month int) *sizeStatement {
 // conflictsWith both ways, each in its own article's graph.
 func (w *writer) sizeFigure(st, src string, s *sizeStatement) {
 	w.quad(st, "<figure>", lit(s.words), src)
-	sz := w.sizes[s.key]
+	sz := s.size
 	if sz.lastSt != "" && sz.last != s.n && w.rng.IntN(2) == 0 {
 		w.quad(st, "<conflictsWith>", iri(sz.lastSt), src)
 		w.quad(sz.lastSt, "<conflictsWith>", iri(st), sz.lastG)
