@@ -56,6 +56,22 @@ func TestSortRows(t *testing.T) {
 	}
 }
 
+// TestSortRows_ManyTiesKeepOrder sorts enough rows that the sort is not an
+// insertion sort, which keeps ties in order on its own.
+func TestSortRows_ManyTiesKeepOrder(t *testing.T) {
+	rows := make([]map[string]any, 500)
+	for i := range rows {
+		rows[i] = map[string]any{"id": i, "a": strconv.Itoa((i * 7) % 3)}
+	}
+	sortRows(rows, []string{"a"})
+	for i := 1; i < len(rows); i++ {
+		a, b := rows[i-1], rows[i]
+		if a["a"].(string) > b["a"].(string) || a["a"] == b["a"] && a["id"].(int) > b["id"].(int) {
+			t.Fatalf("rows %d and %d out of order: %v then %v", i-1, i, a, b)
+		}
+	}
+}
+
 func ids(rows []map[string]any) []any {
 	var out []any
 	for _, r := range rows {
