@@ -330,3 +330,60 @@ func (s *sizedStore) objectIndex() (kv.QuadIndex, bool) {
 	}
 	return kv.QuadIndex{}, false
 }
+
+// Links reads, for each of nodes, the predicate and object of every live
+// quad with the node as subject, in the order the subject index gives them
+// (QuadIterator's), in one read transaction. Gizmo's PropertyMap asks it
+// for thousands of nodes at once, where a scan per node opened and planned
+// an iterator and read its quads in batches of one, two, four…, each in a
+// transaction of its own. A node given twice gets its links the first time
+// only. ok is false where it cannot answer: the store has no index that
+// starts with the subject, or a ref is not one of its node IDs.
+func (s *sizedStore) Links(ctx context.Context, nodes []cgraph.Ref) (_ [][][2]cgraph.Ref, ok bool, _ error) {
+	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { return d == quad.Subject })
+	if n == 0 {
+		return nil, false, nil
+	}
+	t, err := s.bolt.begin(s.fill)
+	if err != nil {
+		return nil, false, err
+	}
+	defer t.close()
+	out := make([][][2]cgraph.Ref, len(nodes))
+	b := t.bucket(ind.Key(nil)[0])
+	if b == nil {
+		return out, true, nil
+	}
+	c := b.Cursor()
+	read := make(map[kv.Int64Value]bool, len(nodes))
+	for i, node := range nodes {
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		id, isID := node.(kv.Int64Value)
+		if !isID {
+			return nil, false, nil // not a node ID: let the caller scan
+		}
+		if read[id] {
+			continue
+		}
+		read[id] = true
+		prefix := ind.Key([]uint64{uint64(id)})[1]
+		for k, ids := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, ids = c.Next() {
+			for len(ids) > 0 {
+				var qid uint64
+				if qid, ids, err = nextID(ids); err != nil {
+					return nil, false, fmt.Errorf("bolt index %v: %w", ind, err)
+				}
+				p, err := t.quad(qid)
+				if err != nil {
+					return nil, false, err
+				}
+				if p != nil && !p.Deleted {
+					out[i] = append(out[i], [2]cgraph.Ref{kv.Int64Value(p.Predicate), kv.Int64Value(p.Object)})
+				}
+			}
+		}
+	}
+	return out, true, nil
+}

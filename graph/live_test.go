@@ -222,6 +222,67 @@ func TestStore_BoltInCountsFromKeys(t *testing.T) {
 	}
 }
 
+// Links must give each node the links a subject scan gives (QuadIterator),
+// in its order, before and after a delete (a deleted quad's ID stays in
+// the index), a node given twice its links once, and decline a ref that is
+// not a node ID.
+func TestStore_BoltLinksInOneRead(t *testing.T) {
+	ctx := context.Background()
+	s := loadedBolt(t, "../quads")
+	defer s.Close()
+	qs := s.QuadStore().(*sizedStore)
+	var nodes []cgraph.Ref
+	err := cgraph.Iterate(ctx, qs.NodesAllIterator()).EachValue(qs, func(v quad.Value) {
+		nodes = append(nodes, qs.ValueOf(v))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ice := qs.ValueOf(quad.IRI("ICE"))
+	check := func(when string) {
+		t.Helper()
+		qs := s.QuadStore().(*sizedStore)
+		got, ok, err := qs.Links(ctx, append(nodes, ice))
+		if err != nil || !ok {
+			t.Fatalf("%s: ok %v, err %v", when, ok, err)
+		}
+		withLinks := 0
+		for i, n := range nodes {
+			var want [][2]cgraph.Ref
+			err := cgraph.Iterate(ctx, qs.QuadIterator(quad.Subject, n)).Each(func(r cgraph.Ref) {
+				want = append(want, [2]cgraph.Ref{qs.QuadDirection(r, quad.Predicate), qs.QuadDirection(r, quad.Object)})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got[i], want) {
+				t.Fatalf("%s: links of %v: %v, a scan gives %v", when, qs.NameOf(n), got[i], want)
+			}
+			if len(want) > 0 {
+				withLinks++
+			}
+		}
+		if withLinks < 1000 {
+			t.Errorf("%s: only %d nodes with links: too few to test anything", when, withLinks)
+		}
+		if last := got[len(got)-1]; last != nil {
+			t.Errorf("%s: ICE given a second time got %d links again", when, len(last))
+		}
+	}
+	check("loaded")
+	var first cgraph.Ref
+	if err := cgraph.Iterate(ctx, qs.QuadIterator(quad.Subject, ice)).Limit(1).Each(func(r cgraph.Ref) { first = r }); err != nil || first == nil {
+		t.Fatalf("no quad from ICE to delete (%v)", err)
+	}
+	if err := s.Remove(ctx, []quad.Quad{qs.Quad(first)}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a delete")
+	if _, ok, err := s.QuadStore().(*sizedStore).Links(ctx, []cgraph.Ref{ice, cgraph.PreFetched(quad.IRI("ICE"))}); ok || err != nil {
+		t.Errorf("a ref that is no node ID: ok %v, err %v; want it to decline", ok, err)
+	}
+}
+
 // A query's store remembers the IDs of the IRIs it named, so that a script
 // handing them back (g.V.apply(g, ids)) needs no lookup; each must be the
 // ID a lookup gives, and after a write that gives a value a new ID (all

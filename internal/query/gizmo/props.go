@@ -83,13 +83,20 @@ func (s *Session) nullOrThrow(err error) goja.Value {
 }
 
 // linksOf reads the predicate and object of each quad with one of nodes as
-// subject, a node given twice once (with a batch reader: at least once).
-// All are read before any is named, so that a batch reader
-// (SetBatchReader) can name them together.
+// subject, a node given twice once (with a batch reader: at least once):
+// with the batch reader if the session has one, else all at once if the
+// store can (linkReader), else a scan per node. All are read before any is
+// named, so that a batch reader (SetBatchReader) can name them together.
 func (s *Session) linksOf(nodes []graph.Ref) ([][][2]graph.Ref, error) {
 	ctx := s.context()
 	if s.batch != nil {
 		return s.batch.Links(ctx, nodes)
+	}
+	if r, ok := s.qs.(linkReader); ok {
+		links, ok, err := r.Links(ctx, nodes)
+		if ok || err != nil {
+			return links, err
+		}
 	}
 	links := make([][][2]graph.Ref, len(nodes))
 	read := make(map[interface{}]bool, len(nodes))
@@ -113,6 +120,13 @@ func (s *Session) linksOf(nodes []graph.Ref) ([][][2]graph.Ref, error) {
 		}
 	}
 	return links, nil
+}
+
+// linkReader is a store that can read many nodes' links at once (graph's
+// Bolt store, in one read transaction); ok false: it cannot, and the
+// session reads each node's quads.
+type linkReader interface {
+	Links(ctx context.Context, nodes []graph.Ref) (links [][][2]graph.Ref, ok bool, err error)
 }
 
 // addProperty appends the object's value to props[pred]: a predicate that
