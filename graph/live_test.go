@@ -159,6 +159,19 @@ func TestStore_BoltDamagedKeyIsAnError(t *testing.T) {
 	}
 }
 
+// nodeRefs lists the store's every node.
+func nodeRefs(t *testing.T, qs *sizedStore) []cgraph.Ref {
+	t.Helper()
+	var nodes []cgraph.Ref
+	err := cgraph.Iterate(context.Background(), qs.NodesAllIterator()).EachValue(qs, func(v quad.Value) {
+		nodes = append(nodes, qs.ValueOf(v))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nodes
+}
+
 // InCounts from the object index's entries gives, for every node of the
 // bundled dataset and several predicate sets, the number of quads Cayley's
 // own iterators find with the node as object; once a quad is deleted
@@ -168,13 +181,7 @@ func TestStore_BoltInCountsFromKeys(t *testing.T) {
 	s := loadedBolt(t, "../quads")
 	defer s.Close()
 	qs := s.QuadStore().(*sizedStore)
-	var nodes []cgraph.Ref
-	err := cgraph.Iterate(ctx, qs.NodesAllIterator()).EachValue(qs, func(v quad.Value) {
-		nodes = append(nodes, qs.ValueOf(v))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nodes := nodeRefs(t, qs)
 	ref := func(v quad.Value) cgraph.Ref { return qs.ValueOf(v) }
 	predSets := map[string][]cgraph.Ref{
 		"every predicate": nil,
@@ -231,13 +238,7 @@ func TestStore_BoltLinksInOneRead(t *testing.T) {
 	s := loadedBolt(t, "../quads")
 	defer s.Close()
 	qs := s.QuadStore().(*sizedStore)
-	var nodes []cgraph.Ref
-	err := cgraph.Iterate(ctx, qs.NodesAllIterator()).EachValue(qs, func(v quad.Value) {
-		nodes = append(nodes, qs.ValueOf(v))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nodes := nodeRefs(t, qs)
 	ice := qs.ValueOf(quad.IRI("ICE"))
 	check := func(when string) {
 		t.Helper()
