@@ -14,18 +14,12 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// props returns the outgoing values by predicate of node, as ToArray names
-// them, read by PropertyMap, this tool's addition to Gizmo.
-function props(node) { return g.V(node).PropertyMap()[node] || {}; }
-function text(v) {
-  // "text"^^<type>, read with string calls: a regular expression costs
-  // here. The last "^^< is the datatype's, whose IRI holds no ">".
-  if (typeof v !== "string" || v[0] !== '"' || v[v.length - 1] !== ">") return v;
-  var i = v.lastIndexOf('"^^<');
-  return i > 0 && v.indexOf(">", i) === v.length - 1 ? v.slice(1, i) : v;
-}
-// first returns the first value of pred in p, a typed literal as its text.
-function first(p, pred) { var v = p[pred]; return v ? text(v[0]) : null; }
+// props returns the first outgoing value by predicate of node, as ToArray
+// names them but a typed literal as its text, read by PropertyMap, this
+// tool's addition to Gizmo.
+function props(node) { return g.V(node).PropertyMap({first: true, text: true})[node] || {}; }
+// first returns the value of pred in p, or null.
+function first(p, pred) { var v = p[pred]; return v === undefined ? null : v; }
 // byKeys sorts rows by the given keys in turn.
 function byKeys(keys) {
   return function (a, b) {

@@ -12,12 +12,17 @@ var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 var SUBJECT = "<" + RDF + "subject>", PREDICATE = "<" + RDF + "predicate>", OBJECT = "<" + RDF + "object>";
 var SOURCE = "<http://www.w3.org/ns/prov#wasDerivedFrom>";
 
-// propsOf returns the outgoing values by predicate of each of nodes, as
-// ToArray names them ({node: {predicate: [value, …]}}), read by
-// PropertyMap, this tool's addition to Gizmo: grouping a TagArray row per
-// property in the script was most of a saved query's time. An empty list
-// never reaches g.V (g.V() of nothing would be every node).
-function propsOf(nodes) { return nodes.length > 0 ? g.V.apply(g, nodes).PropertyMap() : {}; }
+// propsOf returns the first outgoing value by predicate of each of nodes,
+// as ToArray names them but a typed literal as its text ({node:
+// {predicate: value}}), read by PropertyMap, this tool's addition to Gizmo:
+// grouping a TagArray row per property in the script was most of a saved
+// query's time, and picking the first value and trimming its datatype a
+// quarter of what was left. An empty list never reaches g.V (g.V() of
+// nothing would be every node).
+function propsOf(nodes) { return nodes.length > 0 ? g.V.apply(g, nodes).PropertyMap({first: true, text: true}) : {}; }
+// first returns the value of pred in p, or null.
+function first(p, pred) { var v = p[pred]; return v === undefined ? null : v; }
+// text is a typed literal read by TagArray ("text"^^<type>) as its text.
 function text(v) {
   // "text"^^<type>, read with string calls: a regular expression costs
   // here. The last "^^< is the datatype's, whose IRI holds no ">".
@@ -25,8 +30,6 @@ function text(v) {
   var i = v.lastIndexOf('"^^<');
   return i > 0 && v.indexOf(">", i) === v.length - 1 ? v.slice(1, i) : v;
 }
-// first returns the first value of pred in p, a typed literal as its text.
-function first(p, pred) { var v = p[pred]; return v ? text(v[0]) : null; }
 
 var TYPE = "<" + RDF + "type>", PUBLISHED = "<http://schema.org/datePublished>";
 // published and isArticle hold, by source, its publication date and
@@ -74,7 +77,7 @@ if (entity === null) {
 var rows = [], all = propsOf(sts);
 if (entity !== null) {
   var srcs = {};
-  sts.forEach(function (st) { (all[st][SOURCE] || []).forEach(function (src) { srcs[src] = true; }); });
+  sts.forEach(function (st) { var src = all[st][SOURCE]; if (src !== undefined) srcs[src] = true; });
   readPublished(Object.keys(srcs));
 }
 sts.forEach(function (st) {
@@ -83,7 +86,7 @@ sts.forEach(function (st) {
   var dated = [["<http://schema.org/startDate>", "start"], ["<asOf>", "as of"], ["<http://schema.org/endDate>", "end"]];
   var date = null, by = null;
   for (var i = 0; i < dated.length && date === null; i++) {
-    if (p[dated[i][0]]) { date = first(p, dated[i][0]); by = dated[i][1]; }
+    if (p[dated[i][0]] !== undefined) { date = first(p, dated[i][0]); by = dated[i][1]; }
   }
   if (date === null && published[src] !== undefined) { date = published[src]; by = "published"; }
   rows.push({

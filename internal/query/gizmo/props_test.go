@@ -85,6 +85,102 @@ g.Emit(g.V.apply(g, nodes).PropertyMap());`
 	}
 }
 
+// optionsStore adds to propsStore typed literals Gizmo spells
+// "text"^^<datatype>, one with a ">" in its text, and a plain string that
+// only looks like one.
+func optionsStore() *memstore.QuadStore {
+	qs := propsStore()
+	code := quad.IRI("http://example.org/code")
+	qs.AddQuad(quad.Make(quad.IRI("st/2"), quad.IRI("code"), quad.TypedString{Value: "ICE-287", Type: code}, nil))
+	qs.AddQuad(quad.Make(quad.IRI("st/2"), quad.IRI("code"), quad.TypedString{Value: "a>b", Type: code}, nil))
+	qs.AddQuad(quad.Make(quad.IRI("st/2"), quad.IRI("note"), quad.String(`x"^^<y`), nil))
+	return qs
+}
+
+func TestPropertyMap_Options(t *testing.T) {
+	st1First := map[string]interface{}{
+		"<quote>": `"We are 287(g)"`, "<figure>": int64(60), "<source>": "<src/a>", "<about>": "<leaf>",
+	}
+	st2All := map[string]interface{}{"<st/2>": map[string]interface{}{
+		"<quote>": []interface{}{"hola"}, "<about>": []interface{}{"<leaf>"}, "<note>": []interface{}{`x"^^<y`},
+		"<code>": []interface{}{`"ICE-287"^^<http://example.org/code>`, `"a>b"^^<http://example.org/code>`},
+	}}
+	for _, tc := range []struct {
+		name, options string
+		want          map[string]interface{}
+	}{
+		{"none", `{}`, st2All},
+		{"null", `null`, st2All},
+		{"first", `{first: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
+			"<quote>": "hola", "<about>": "<leaf>", "<code>": `"ICE-287"^^<http://example.org/code>`, "<note>": `x"^^<y`,
+		}}},
+		{"text", `{text: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
+			"<quote>": []interface{}{"hola"}, "<about>": []interface{}{"<leaf>"}, "<code>": []interface{}{"ICE-287", "a>b"}, "<note>": []interface{}{`x"^^<y`},
+		}}},
+		{"both", `{first: true, text: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
+			"<quote>": "hola", "<about>": "<leaf>", "<code>": "ICE-287", "<note>": `x"^^<y`,
+		}}},
+		{"false is off", `{first: false, text: false}`, st2All},
+		{"first of many, numbers as numbers", `{first: true, text: true}`, map[string]interface{}{"<st/1>": st1First}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			node := "<st/2>"
+			if _, ok := tc.want["<st/1>"]; ok {
+				node = "<st/1>"
+			}
+			got, err := run(context.Background(), optionsStore(), `g.Emit(g.V("`+node+`").PropertyMap(`+tc.options+`));`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || !reflect.DeepEqual(got[0], tc.want) {
+				t.Errorf("PropertyMap(%s) = %#v, want %#v", tc.options, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPropertyMap_BadOptions(t *testing.T) {
+	for options, want := range map[string]string{
+		`{frist: true}`:            `no option "frist"`,
+		`{first: true, txt: true}`: `no option "txt"`,
+		`{first: 1}`:               `option "first": want true or false`,
+		`"first"`:                  "one object of options",
+		`{first: true}, {}`:        "one object of options",
+	} {
+		_, err := run(context.Background(), propsStore(), `g.Emit(g.V("<st/1>").PropertyMap(`+options+`));`)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("PropertyMap(%s): err = %v, want %q", options, err, want)
+		}
+	}
+}
+
+// {first: true, text: true} gives what the saved queries computed in the
+// script from the full map: the first value, a typed literal as its text.
+func TestPropertyMap_FirstTextMatchesScript(t *testing.T) {
+	const src = `function text(v) {
+  if (typeof v !== "string" || v[0] !== '"' || v[v.length - 1] !== ">") return v;
+  var i = v.lastIndexOf('"^^<');
+  return i > 0 && v.indexOf(">", i) === v.length - 1 ? v.slice(1, i) : v;
+}
+var nodes = g.V().ToArray(), all = g.V.apply(g, nodes).PropertyMap(), picked = {};
+Object.keys(all).forEach(function (n) {
+  picked[n] = {};
+  Object.keys(all[n]).forEach(function (p) { picked[n][p] = text(all[n][p][0]); });
+});
+g.Emit(picked);
+g.Emit(g.V.apply(g, nodes).PropertyMap({first: true, text: true}));`
+	got, err := run(context.Background(), optionsStore(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || len(got[0].(map[string]interface{})) < 5 {
+		t.Fatalf("got %#v, want two maps of every node", got)
+	}
+	if !reflect.DeepEqual(got[0], got[1]) {
+		t.Errorf("PropertyMap({first: true, text: true}) = %#v\nthe script's = %#v", got[1], got[0])
+	}
+}
+
 func TestPropertyMap_Shape(t *testing.T) {
 	shape, err := NewSession(propsStore()).ShapeOf(`g.V("<st/1>").PropertyMap()`)
 	if err != nil {
