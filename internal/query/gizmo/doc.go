@@ -29,8 +29,14 @@
 //     that it can be linked next to Cayley's own gizmo package.
 //   - A session converts each node's name once (Session.native) and reuses
 //     the string; results are the same, only faster.
-//   - A path has one more final, PropertyMap (props.go): each end node's
-//     outgoing values by predicate, as one map, built in Go.
+//   - A path has two more finals (props.go): PropertyMap, each end node's
+//     outgoing values by predicate as one map built in Go (with options,
+//     each predicate's first value only, a typed literal as its text), and
+//     InCounts, how many quads with given predicates point to each end node.
+//   - Stores that can read many nodes at once do so: a batch reader
+//     (SetBatchReader, PostgreSQL), links and counts read from a Bolt
+//     store's indexes in one transaction, a planner of the caller's choice
+//     (SetPlanner).
 //
 // As in Cayley, scripts have no access to files, the network or the
 // process: goja provides no require, load, XMLHttpRequest or process.
