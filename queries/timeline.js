@@ -76,6 +76,7 @@ if (entity === null) {
 }
 var rows = [], all = propsOf(sts);
 if (entity !== null) {
+  // A row is dated by its (first) source, so only those are read.
   var srcs = {};
   sts.forEach(function (st) { var src = all[st][SOURCE]; if (src !== undefined) srcs[src] = true; });
   readPublished(Object.keys(srcs));
