@@ -37,6 +37,8 @@ ends = Object.keys(ends);
 if (ends.length > 0) {
   g.V.apply(g, ends).Has(TYPE, "<Assertion>").ToArray().forEach(function (st) { isAssertion[st] = true; });
 }
+// linksOf holds each linking assertion's conflictsWith ends, all of them:
+// propsOf gives only a property's first value.
 var linksOf = {};
 links.forEach(function (r) {
   all[r.st] = true;

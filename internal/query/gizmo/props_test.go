@@ -106,29 +106,25 @@ func TestPropertyMap_Options(t *testing.T) {
 		"<code>": []interface{}{`"ICE-287"^^<http://example.org/code>`, `"a>b"^^<http://example.org/code>`},
 	}}
 	for _, tc := range []struct {
-		name, options string
-		want          map[string]interface{}
+		name, node, options string
+		want                map[string]interface{}
 	}{
-		{"none", `{}`, st2All},
-		{"null", `null`, st2All},
-		{"first", `{first: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
+		{"none", "<st/2>", `{}`, st2All},
+		{"null", "<st/2>", `null`, st2All},
+		{"first", "<st/2>", `{first: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
 			"<quote>": "hola", "<about>": "<leaf>", "<code>": `"ICE-287"^^<http://example.org/code>`, "<note>": `x"^^<y`,
 		}}},
-		{"text", `{text: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
+		{"text", "<st/2>", `{text: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
 			"<quote>": []interface{}{"hola"}, "<about>": []interface{}{"<leaf>"}, "<code>": []interface{}{"ICE-287", "a>b"}, "<note>": []interface{}{`x"^^<y`},
 		}}},
-		{"both", `{first: true, text: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
+		{"both", "<st/2>", `{first: true, text: true}`, map[string]interface{}{"<st/2>": map[string]interface{}{
 			"<quote>": "hola", "<about>": "<leaf>", "<code>": "ICE-287", "<note>": `x"^^<y`,
 		}}},
-		{"false is off", `{first: false, text: false}`, st2All},
-		{"first of many, numbers as numbers", `{first: true, text: true}`, map[string]interface{}{"<st/1>": st1First}},
+		{"false is off", "<st/2>", `{first: false, text: false}`, st2All},
+		{"first of many, numbers as numbers", "<st/1>", `{first: true, text: true}`, map[string]interface{}{"<st/1>": st1First}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			node := "<st/2>"
-			if _, ok := tc.want["<st/1>"]; ok {
-				node = "<st/1>"
-			}
-			got, err := run(context.Background(), optionsStore(), `g.Emit(g.V("`+node+`").PropertyMap(`+tc.options+`));`)
+			got, err := run(context.Background(), optionsStore(), `g.Emit(g.V("`+tc.node+`").PropertyMap(`+tc.options+`));`)
 			if err != nil {
 				t.Fatal(err)
 			}
