@@ -210,8 +210,14 @@ func TestStore_BoltTaggedPredicatesReadOnlyTheirQuads(t *testing.T) {
 // (as Gizmo's TagArray gives them), as one string, sorted.
 func tagRows(t *testing.T, qs cgraph.QuadStore, p *path.Path) []string {
 	t.Helper()
-	ctx := context.Background()
 	it, _ := p.BuildIteratorOn(qs).Optimize()
+	return iteratorRows(t, qs, it)
+}
+
+// iteratorRows are it's results as tagRows gives a path's; it is closed.
+func iteratorRows(t *testing.T, qs cgraph.QuadStore, it cgraph.Iterator) []string {
+	t.Helper()
+	ctx := context.Background()
 	defer it.Close()
 	var rows []string
 	add := func() {

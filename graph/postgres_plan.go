@@ -8,40 +8,31 @@ import (
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/shape"
 	csql "github.com/cayleygraph/cayley/graph/sql"
+	"github.com/cayleygraph/quad"
+	"github.com/lib/pq"
 )
 
-// maxSplit bounds the single-value walks one hop is split into.
-const maxSplit = 20000
-
 // sqlPlanner plans shapes for Cayley's SQL store. Its optimizer turns a hop
-// into one query only when each direction it fixes is one node: a hop from
-// several nodes (g.V(a, b).In(p)), or from a tagged start (g.V(a).Tag("t")
-// .In(p), any number of nodes), stays a join of Cayley's generic iterators,
-// which on SQL asks the server once for each node's quads and once more for
-// each quad, to check the predicate: timeline's walk from 21,244 articles
-// to their assertions on the generated 1M-quad graph took 26 s (5–7 s
-// split). The planner splits such a hop, when it has several nodes in one
-// direction only, into one hop per node, each one query, and tags each
-// hop's results with its node where the start was tagged; or, from many
-// nodes, reads the quads the hop's other directions allow with one query
-// and checks them against the nodes (scanHop). It also has a join of a
-// node list and a query read the query once (costQueries).
+// into one query only when each direction it fixes is one untagged node,
+// and has no way to ask for a list of nodes: a hop from several nodes
+// (g.V(a, b).In(p)), or from a tagged start, stays a join of Cayley's
+// generic iterators, and a list of nodes joined with a query (Has) is
+// checked a query per node. The planner makes each of those one query, the
+// nodes given as one `= ANY` of their hashes (scanHop, costQueries).
 //
 // It is a QuadStore only so that Cayley's shape.Optimize can use it;
 // iterators are built on the SQL store itself (Session.SetPlanner), whose
 // query shapes work on no other type.
-type sqlPlanner struct {
-	*csql.QuadStore
-	ctx context.Context // the query's: it bounds the counts planning asks for
-}
+type sqlPlanner struct{ *csql.QuadStore }
+
+// maxSplit bounds the single-value walks one hop is split into.
+const maxSplit = 20000
 
 // Planner returns the store to plan Gizmo's iterator trees with, where that
-// is not the store they run on: nil except on PostgreSQL. ctx is the
-// query's: Cayley's planning takes no context, and the counts this
-// planner asks of the database (scanHop) should end with the query.
-func (s *Store) Planner(ctx context.Context) cgraph.QuadStore {
+// is not the store they run on: nil except on PostgreSQL.
+func (s *Store) Planner() cgraph.QuadStore {
 	if sq, ok := s.qs.(*csql.QuadStore); ok && s.cfg.Backend == Postgres {
-		return sqlPlanner{sq, ctx}
+		return sqlPlanner{sq}
 	}
 	return nil
 }
@@ -67,18 +58,20 @@ func (p sqlPlanner) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
 // microsecond.
 const queryContainsCost = 250
 
-// costQueries marks the queries of an intersection of queries and fixed
-// sets of nodes, which Cayley's SQL iterators report as costing 10 rows to
-// check a value against. Cayley then drives the join from the fixed set
-// and checks each node against the query: Has(rdf:type, <Article>) on the
-// 2,272 sources of timeline USCIS was 2,272 queries, 1.1 s, where reading
-// the 21,244 articles once and checking them in memory is one query
-// (0.27 s). Only such intersections, and only sets without repeats: which
-// side drives Cayley's join decides how many times a node given twice, or
-// reached by several paths of another member, is answered, and memory and
-// Bolt answer as the fixed side driving.
+// costQueries makes an intersection of queries and fixed sets of nodes
+// read each query once, asking it for the sets' nodes only (restrict).
+// Cayley's SQL iterators report checking a value against a query as
+// costing 10 rows, so its join drove from the fixed set and checked each
+// node with a query of its own: Has(rdf:type, <Article>) on the 2,272
+// sources of timeline USCIS was 2,272 queries, 1.1 s; reading the 21,244
+// articles once and checking them in memory, 0.27 s; asking for the
+// sources among them, 5 ms. Only such intersections, and only sets without
+// repeats: which side drives Cayley's join decides how many times a node
+// given twice, or reached by several paths of another member, is answered,
+// and memory and Bolt answer as the fixed side driving.
 func costQueries(in shape.Intersect) (shape.Intersect, bool) {
 	out, changed := slices.Clone(in), false
+	var sets []shape.Fixed
 	for i, m := range out {
 		switch m := m.(type) {
 		case csql.Select:
@@ -87,12 +80,67 @@ func costQueries(in shape.Intersect) (shape.Intersect, bool) {
 			if len(distinctRefs(m)) != len(m) {
 				return in, false
 			}
+			sets = append(sets, m)
 		default:
 			return in, false
 		}
 	}
+	for i, m := range out {
+		if q, ok := m.(queryCost); ok {
+			for _, set := range sets {
+				q.Select, _ = restrict(q.Select, nodeColumn, set)
+			}
+			out[i] = q
+		}
+	}
 	return out, changed
 }
+
+// nodeColumn is the alias Cayley's SQL shapes give the column of a query
+// of nodes; a query of quads names its columns by direction (dirColumn).
+const nodeColumn = "__node"
+
+// dirColumn is the alias of a query of quads' column for dir.
+func dirColumn(dir quad.Direction) string { return "__" + dir.String() }
+
+// restrict limits sel's column with the given alias to refs, by one
+// `= ANY($n::bytea[])` of their hashes, which PostgreSQL answers from an
+// index: Cayley's SQL shapes have no IN. False, and sel as it was, when a
+// ref is not a node hash or sel has no such column.
+func restrict(sel csql.Select, alias string, refs []cgraph.Ref) (csql.Select, bool) {
+	// A column names its table unless the query reads one table; a raw
+	// field is an expression, not a column.
+	col := slices.IndexFunc(sel.Fields, func(f csql.Field) bool {
+		return f.Alias == alias && !f.Raw && (f.Table != "" || len(sel.From) == 1)
+	})
+	if col < 0 {
+		return sel, false
+	}
+	hashes := make(pq.ByteaArray, len(refs))
+	for i, r := range refs {
+		h, ok := r.(csql.NodeHash)
+		if !ok || !h.Valid() {
+			return sel, false
+		}
+		hashes[i] = h.ValueHash[:]
+	}
+	out := sel.Clone()
+	out.Where = append(out.Where, csql.Where{Table: sel.Fields[col].Table, Field: sel.Fields[col].Name, Op: csql.OpEqual, Value: anyOf{}})
+	out.Params = append(out.Params, hashArray(hashes))
+	return out, true
+}
+
+// anyOf is the right side of `column = ANY($n::bytea[])`. Cayley's SQL
+// shapes accept only their own expressions (Expr has an unexported
+// method); embedding its Placeholder brings that method along.
+type anyOf struct{ csql.Placeholder }
+
+func (anyOf) SQL(b *csql.Builder) string { return "ANY(" + b.Placeholder() + "::bytea[])" }
+
+// hashArray is nodes' hashes as one parameter.
+type hashArray pq.ByteaArray
+
+func (h hashArray) SQLValue() any { return pq.ByteaArray(h) }
 
 // queryCost is a query whose iterator reports checking a value as the
 // round trip it is (queryContainsCost).
@@ -143,14 +191,16 @@ func (s *onePathEnd) NextPath(ctx context.Context) bool {
 	return !s.ended
 }
 
-// splitHop splits a hop whose quads the SQL optimizer left as filters (no
-// query), and whose every direction but one is one node, into the union of
-// one hop per node of that direction (a node given twice is walked twice,
-// as Cayley's iterators walk it): each part, its tags taken out, is then
-// one query. A hop with several nodes in two directions (a set of nodes
-// and a set of predicates, say) is left to Cayley's iterators, which read
-// each node's quads with a query and check the predicates in memory; split
-// it would take a query for each pair.
+// splitHop plans a hop whose quads the SQL optimizer left as filters (no
+// query). From many nodes it is one query (scanHop). From a few, when
+// every direction but one is one node, it is the union of one hop per node
+// of that direction (a node given twice is walked twice, as Cayley's
+// iterators walk it), each part, its tags taken out, one query: so a few
+// nodes are answered in the order given, as memory and Bolt answer them. A
+// hop from a few nodes in two directions (a set of nodes and a set of
+// predicates, say) is left to Cayley's iterators, which read each node's
+// quads with a query and check the predicates in memory; split it would
+// take a query for each pair.
 func (p sqlPlanner) splitHop(nf shape.NodesFrom) (shape.Shape, bool) {
 	q, ok := nf.Quads.(shape.Quads)
 	if !ok {
@@ -158,14 +208,13 @@ func (p sqlPlanner) splitHop(nf shape.NodesFrom) (shape.Shape, bool) {
 	}
 	for i, f := range q {
 		refs, tags := fixedOrTagged(f.Values)
-		if len(refs) == 0 || len(refs) == 1 && len(tags) == 0 || !othersOneNode(q, i) {
+		if len(refs) >= minScan {
+			if scan, ok := p.scanHop(nf); ok {
+				return scan, true
+			}
+		}
+		if len(refs) == 0 || len(refs) == 1 && len(tags) == 0 || !othersOneNode(q, i) || len(refs) > maxSplit {
 			continue
-		}
-		if scan, ok := p.scanHop(nf, q, i, refs, tags); ok {
-			return scan, true
-		}
-		if len(refs) > maxSplit {
-			return nf, false
 		}
 		hops := make(shape.Union, 0, len(refs))
 		for _, r := range refs {
@@ -210,69 +259,78 @@ func (p sqlPlanner) hop(nf shape.NodesFrom) shape.Shape {
 	return shape.NodesFrom{Dir: nf.Dir, Quads: quads}
 }
 
-// scanRowsPerQuery is how many rows a scan reads and checks in the time
-// of one query of a split hop (about 5 µs against 0.6 ms here: more than a
-// row streaming alone, queryContainsCost's unit): a hop from n nodes split
-// is n queries, read as one query of every quad the hop's other directions
-// allow it is that many rows.
-const scanRowsPerQuery = 125
-
-// minScan is the fewest nodes a hop is read by a scan for: below it the
-// count a scan is decided on would cost as much as the queries it saves.
+// minScan is the fewest nodes a hop is read from by one query (scanHop)
+// rather than a query per node: from fewer, the order the nodes are given
+// in is the order of the answer, as on memory and Bolt.
 const minScan = 16
 
-// scanHop reads a hop from many nodes (refs, in q's i-th direction, tagged
-// with tags if any), whose other directions are each one untagged node, as
-// one query of the quads those directions allow, each quad checked against
-// refs in memory, when that query's rows cost less than a query per node.
-// The hop's predicates are where the two part: the 2,272 sources of
-// timeline USCIS each have one datePublished of the graph's 21,244. A
-// node given twice is answered once per quad, as memory answers a hop from
-// that many nodes, which it too reads from the predicate's side (from a
-// handful, it walks each node as given, and Bolt answers once: how often
-// a repeated start is answered follows the plan, on every backend).
-func (p sqlPlanner) scanHop(nf shape.NodesFrom, q shape.Quads, i int, refs []cgraph.Ref, tags []string) (shape.Shape, bool) {
-	if len(refs) < minScan {
-		return nil, false
+// scanHop plans a hop whose every direction is a fixed set of nodes,
+// tagged or not, and some direction several nodes or tagged, as one query
+// of its quads: a direction of one untagged node an equality, any other an
+// `= ANY` of its nodes' hashes (restrict). Cayley's SQL optimizer makes a
+// hop one query only when each direction is one untagged node, and leaves
+// the rest to its generic iterators, which ask the server for each node's
+// quads and then for each quad to check the others: timeline's walk from
+// 21,244 articles to their assertions on the generated 1M-quad graph took
+// 26 s that way. The quads of a tagged direction are checked against its
+// set in memory, which tags them. Each quad is read once, so a node given
+// twice is answered once per quad, as memory answers a hop from that many
+// nodes, which it too reads from the quads' side (from a handful, it walks
+// each node as given, and Bolt answers once: how often a repeated start is
+// answered follows the plan, on every backend). False when a direction is
+// not a fixed set, or a node is not one of the store's hashes.
+func (p sqlPlanner) scanHop(nf shape.NodesFrom) (shape.Shape, bool) {
+	q, ok := nf.Quads.(shape.Quads)
+	if !ok {
+		return nf, false
 	}
-	others := make(shape.Quads, 0, len(q)-1)
-	for j, f := range q {
-		if j == i {
-			continue
+	var exact, sets, check shape.Quads
+	for _, f := range q {
+		refs, tags := fixedOrTagged(f.Values)
+		switch {
+		case len(refs) == 0:
+			return nf, false
+		case len(refs) == 1 && len(tags) == 0:
+			exact = append(exact, f)
+		default:
+			sets = append(sets, f)
+			if len(tags) > 0 {
+				check = append(check, shape.QuadFilter{Dir: f.Dir, Values: shape.Save{From: nodeSet(refs), Tags: tags}})
+			}
 		}
-		if _, fixed := f.Values.(shape.Fixed); !fixed {
-			return nil, false
-		}
-		others = append(others, f)
 	}
-	query, _ := others.Optimize(p)
+	if len(sets) == 0 {
+		return nf, false
+	}
+	query, _ := exact.Optimize(p)
 	sel, ok := query.(csql.Select)
 	if !ok {
-		return nil, false
+		return nf, false
 	}
-	// One indexed COUNT(*), as Cayley's own join asks of a query before
-	// reading it; under the query's deadline.
-	st, err := cgraph.AsShape(sel.BuildIterator(p.QuadStore)).Stats(p.ctx)
-	if err != nil || st.Size.Size >= int64(len(refs))*scanRowsPerQuery {
-		return nil, false
+	for _, f := range sets {
+		refs, _ := fixedOrTagged(f.Values)
+		if sel, ok = restrict(sel, dirColumn(f.Dir), refs); !ok {
+			return nf, false
+		}
 	}
-	var set shape.Shape = nodeSet(refs)
-	if len(tags) > 0 {
-		set = shape.Save{From: set, Tags: tags}
-	}
-	return shape.NodesFrom{Dir: nf.Dir, Quads: scanQuads{query: sel, check: shape.Quads{{Dir: q[i].Dir, Values: set}}}}, true
+	return shape.NodesFrom{Dir: nf.Dir, Quads: scanQuads{query: sel, check: check}}, true
 }
 
 // scanQuads is the quads of query that check allows: query is read, and
-// each of its quads checked against check, never the other way round.
+// each of its quads checked against check (if any), never the other way
+// round.
 type scanQuads struct {
 	query csql.Select
 	check shape.Quads
 }
 
 func (s scanQuads) BuildIterator(qs cgraph.QuadStore) cgraph.Iterator {
+	query := queryCost{s.query}.BuildIterator(qs)
+	if len(s.check) == 0 {
+		return query
+	}
 	check := checkOnly{cgraph.AsShape(s.check.BuildIterator(qs))}
-	return iterator.NewAnd(queryCost{s.query}.BuildIterator(qs), cgraph.AsLegacy(check))
+	return iterator.NewAnd(query, cgraph.AsLegacy(check))
 }
 
 func (s scanQuads) Optimize(shape.Optimizer) (shape.Shape, bool) { return s, false }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -58,10 +59,13 @@ func TestOnePathEnd(t *testing.T) {
 	}
 }
 
-// The count a scan is decided on runs under the query's context: with time
-// left, a hop from twenty assertions to their statuses is read by a scan;
-// once the query is over, the count fails and the hop is left to the split.
-func TestPostgres_ScanCountUnderQueryContext(t *testing.T) {
+// A hop from lists of nodes, or from tagged ones, is one query on
+// PostgreSQL, each such direction asked for as one list of hashes, and
+// answers what Cayley's own iterators answer for it: results, paths and
+// tags. A hop Cayley's optimizer makes one query itself (one untagged node
+// a direction), or whose nodes are not a list of the store's hashes, is
+// left to Cayley.
+func TestPostgres_ScanHopMatchesCayleysIterators(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, ParseDB(graphtest.PostgresDB(t)))
 	if err != nil {
@@ -75,28 +79,55 @@ func TestPostgres_ScanCountUnderQueryContext(t *testing.T) {
 	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	status := s.qs.ValueOf(quad.IRI("status"))
+	status, quote := s.qs.ValueOf(quad.IRI("status")), s.qs.ValueOf(quad.IRI("quote"))
 	var refs []cgraph.Ref
 	it := s.qs.QuadIterator(quad.Predicate, status)
 	for len(refs) < 20 && it.Next(ctx) {
 		refs = append(refs, s.qs.QuadDirection(it.Result(), quad.Subject))
 	}
 	it.Close()
-	if len(refs) < minScan {
-		t.Fatalf("%d assertions with a status, want at least %d", len(refs), minScan)
+	if len(refs) < 20 {
+		t.Fatalf("%d assertions with a status, want 20", len(refs))
 	}
-	q := shape.Quads{{Dir: quad.Subject, Values: shape.Fixed(refs)}, {Dir: quad.Predicate, Values: shape.Fixed{status}}}
-	nf := shape.NodesFrom{Dir: quad.Object, Quads: q}
-	over, cancel := context.WithCancel(ctx)
-	cancel()
+	hop := func(subjects, predicates shape.Shape) shape.NodesFrom {
+		return shape.NodesFrom{Dir: quad.Object, Quads: shape.Quads{{Dir: quad.Subject, Values: subjects}, {Dir: quad.Predicate, Values: predicates}}}
+	}
+	tagged := func(sh shape.Shape, tag string) shape.Shape { return shape.Save{From: sh, Tags: []string{tag}} }
 	for _, tc := range []struct {
 		name string
-		ctx  context.Context
+		hop  shape.NodesFrom
 		scan bool
-	}{{"time left", ctx, true}, {"query over", over, false}} {
-		planner := s.Planner(tc.ctx).(sqlPlanner)
-		if _, ok := planner.scanHop(nf, q, 0, refs, nil); ok != tc.scan {
-			t.Errorf("%s: scan planned %v, want %v", tc.name, ok, tc.scan)
-		}
+	}{
+		{"nodes", hop(shape.Fixed(refs), shape.Fixed{status}), true},
+		{"tagged nodes", hop(tagged(shape.Fixed(refs), "st"), shape.Fixed{status}), true},
+		{"one tagged node", hop(tagged(shape.Fixed{refs[0]}, "st"), shape.Fixed{status}), true},
+		{"tagged nodes and predicates", hop(tagged(shape.Fixed(refs), "st"), tagged(shape.Fixed{status, quote}, "p")), true},
+		{"one untagged node each", hop(shape.Fixed{refs[0]}, shape.Fixed{status}), false},
+		{"not a list", hop(shape.AllNodes{}, shape.Fixed{status, quote}), false},
+		{"a value, not a hash", hop(shape.Fixed{refs[0], cgraph.PreFetched(quad.IRI("x"))}, shape.Fixed{status}), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			planned, ok := s.Planner().(sqlPlanner).scanHop(tc.hop)
+			if ok != tc.scan {
+				t.Fatalf("scan planned: %v, want %v", ok, tc.scan)
+			}
+			if !ok {
+				return
+			}
+			got, want := iteratorRows(t, s.qs, planned.BuildIterator(s.qs)), iteratorRows(t, s.qs, tc.hop.BuildIterator(s.qs))
+			if len(want) == 0 || !slices.Equal(got, want) {
+				t.Errorf("planned scan gives %d rows, Cayley's iterators %d:\n%q\n  vs\n%q", len(got), len(want), got, want)
+			}
+			// Its query reads the hop's quads and no others: one a row.
+			it := planned.(shape.NodesFrom).Quads.(scanQuads).query.BuildIterator(s.qs)
+			defer it.Close()
+			read := 0
+			for it.Next(ctx) {
+				read++
+			}
+			if read != len(want) {
+				t.Errorf("the scan's query reads %d quads, want the hop's %d", read, len(want))
+			}
+		})
 	}
 }

@@ -61,14 +61,13 @@ func (r *Runner) Gizmo(ctx context.Context, src string, params map[string]any) (
 
 // NewSession is a Gizmo session on store, reading nodes in batches and
 // planning with a planner of its own where the store has them
-// (graph.Store.BatchReads, Planner); ctx is the query's, which bounds what
-// the planner asks of the database.
-func NewSession(ctx context.Context, store *graph.Store) *gizmo.Session {
+// (graph.Store.BatchReads, Planner).
+func NewSession(store *graph.Store) *gizmo.Session {
 	sess := gizmo.NewSession(store.QuadStore())
 	if b := store.BatchReads(); b != nil { // not a nil *BatchReads in the interface
 		sess.SetBatchReader(b)
 	}
-	sess.SetPlanner(store.Planner(ctx))
+	sess.SetPlanner(store.Planner())
 	return sess
 }
 
@@ -81,7 +80,7 @@ func (r *Runner) each(ctx context.Context, src string, params map[string]any, li
 		defer cancel()
 	}
 	// A Session holds per-query state (its VM, limit and count): one per call.
-	sess := NewSession(ctx, r.Store)
+	sess := NewSession(r.Store)
 	for name, v := range params {
 		if err := sess.Bind(name, v); err != nil {
 			return &graph.Error{Code: graph.EINVALID, Message: err.Error(), Err: err}

@@ -22,7 +22,7 @@ import (
 func (s *Server) gizmoLD(r *http.Request, src string, limit int) ([]any, error) {
 	ctx, cancel := s.queryContext(r.Context())
 	defer cancel()
-	it, err := query.NewSession(ctx, s.store).Execute(ctx, src, cquery.Options{Collation: cquery.JSONLD, Limit: limit})
+	it, err := query.NewSession(s.store).Execute(ctx, src, cquery.Options{Collation: cquery.JSONLD, Limit: limit})
 	if err != nil {
 		return nil, s.gizmoError(ctx, err)
 	}
@@ -51,7 +51,7 @@ func (s *Server) gizmoLD(r *http.Request, src string, limit int) ([]any, error) 
 func (s *Server) shape(ctx context.Context, src string) (any, error) {
 	ctx, cancel := s.queryContext(ctx)
 	defer cancel()
-	sess := query.NewSession(ctx, s.store)
+	sess := query.NewSession(s.store)
 	it, err := sess.Execute(ctx, src, cquery.Options{Collation: cquery.JSON})
 	if err != nil {
 		return nil, s.gizmoError(ctx, err)
