@@ -75,7 +75,7 @@ func costQueries(in shape.Intersect) (shape.Intersect, bool) {
 	for i, m := range out {
 		switch m := m.(type) {
 		case csql.Select:
-			out[i], changed = queryCost{m}, true
+			out[i], changed = queryCost{Select: m}, true
 		case shape.Fixed:
 			if len(distinctRefs(m)) != len(m) {
 				return in, false
@@ -88,7 +88,7 @@ func costQueries(in shape.Intersect) (shape.Intersect, bool) {
 	for i, m := range out {
 		if q, ok := m.(queryCost); ok {
 			for _, set := range sets {
-				q.Select, _ = restrict(q.Select, nodeColumn, set)
+				q, _ = q.restrict(nodeColumn, set)
 			}
 			out[i] = q
 		}
@@ -103,28 +103,32 @@ const nodeColumn = "__node"
 // dirColumn is the alias of a query of quads' column for dir.
 func dirColumn(dir quad.Direction) string { return "__" + dir.String() }
 
-// restrict limits sel's column with the given alias to refs, by one
+// restrict limits q's column with the given alias to refs, by one
 // `= ANY($n::bytea[])` of their hashes, which PostgreSQL answers from an
-// index: Cayley's SQL shapes have no IN. False, and sel as it was, when a
-// ref is not a node hash or sel has no such column.
-func restrict(sel csql.Select, alias string, refs []cgraph.Ref) (csql.Select, bool) {
+// index: Cayley's SQL shapes have no IN. False, and q as it was, when a
+// ref is not a node hash or q has no such column.
+func (q queryCost) restrict(alias string, refs []cgraph.Ref) (queryCost, bool) {
+	sel := q.Select
 	// A column names its table unless the query reads one table; a raw
 	// field is an expression, not a column.
 	col := slices.IndexFunc(sel.Fields, func(f csql.Field) bool {
 		return f.Alias == alias && !f.Raw && (f.Table != "" || len(sel.From) == 1)
 	})
 	if col < 0 {
-		return sel, false
+		return q, false
 	}
 	hashes := make(pq.ByteaArray, len(refs))
 	for i, r := range refs {
 		h, ok := r.(csql.NodeHash)
 		if !ok || !h.Valid() {
-			return sel, false
+			return q, false
 		}
 		hashes[i] = h.ValueHash[:]
 	}
-	out := sel.Clone()
+	out := queryCost{Select: sel.Clone(), listed: len(refs)}
+	if q.listed > 0 {
+		out.listed = min(q.listed, len(refs))
+	}
 	out.Where = append(out.Where, csql.Where{Table: sel.Fields[col].Table, Field: sel.Fields[col].Name, Op: csql.OpEqual, Value: anyOf{}})
 	out.Params = append(out.Params, hashArray(hashes))
 	return out, true
@@ -143,18 +147,32 @@ type hashArray pq.ByteaArray
 func (h hashArray) SQLValue() any { return pq.ByteaArray(h) }
 
 // queryCost is a query whose iterator reports checking a value as the
-// round trip it is (queryContainsCost).
-type queryCost struct{ csql.Select }
+// round trip it is (queryContainsCost). A query restricted to lists of
+// nodes reports its size as the shortest list's length, an estimate,
+// where Cayley's SQL iterator counts its rows with a query: with a list
+// of thousands, a count costs about what the query does, and Cayley's
+// joins ask for it several times (timeline of every article on the 1M
+// graph: five counts of 45–65 ms each).
+type queryCost struct {
+	csql.Select
+	listed int // the shortest list's length; 0 when not restricted
+}
 
 func (q queryCost) BuildIterator(qs cgraph.QuadStore) cgraph.Iterator {
-	return cgraph.AsLegacy(roundTrips{cgraph.AsShape(q.Select.BuildIterator(qs))})
+	return cgraph.AsLegacy(roundTrips{cgraph.AsShape(q.Select.BuildIterator(qs)), q.listed})
 }
 
 func (q queryCost) Optimize(shape.Optimizer) (shape.Shape, bool) { return q, false }
 
-type roundTrips struct{ cgraph.IteratorShape }
+type roundTrips struct {
+	cgraph.IteratorShape
+	listed int
+}
 
 func (r roundTrips) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
+	if r.listed > 0 {
+		return cgraph.IteratorCosts{NextCost: 1, ContainsCost: queryContainsCost, Size: cgraph.Size{Size: int64(r.listed)}}, nil
+	}
 	st, err := r.IteratorShape.Stats(ctx)
 	st.ContainsCost = max(st.ContainsCost, queryContainsCost)
 	return st, err
@@ -162,7 +180,7 @@ func (r roundTrips) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
 
 func (r roundTrips) Optimize(ctx context.Context) (cgraph.IteratorShape, bool) {
 	it, ok := r.IteratorShape.Optimize(ctx)
-	return roundTrips{it}, ok
+	return roundTrips{it, r.listed}, ok
 }
 
 func (r roundTrips) Iterate() cgraph.Scanner {
@@ -307,25 +325,26 @@ func (p sqlPlanner) scanHop(nf shape.NodesFrom) (shape.Shape, bool) {
 	if !ok {
 		return nf, false
 	}
+	scan := scanQuads{query: queryCost{Select: sel}, check: check}
 	for _, f := range sets {
 		refs, _ := fixedOrTagged(f.Values)
-		if sel, ok = restrict(sel, dirColumn(f.Dir), refs); !ok {
+		if scan.query, ok = scan.query.restrict(dirColumn(f.Dir), refs); !ok {
 			return nf, false
 		}
 	}
-	return shape.NodesFrom{Dir: nf.Dir, Quads: scanQuads{query: sel, check: check}}, true
+	return shape.NodesFrom{Dir: nf.Dir, Quads: scan}, true
 }
 
 // scanQuads is the quads of query that check allows: query is read, and
 // each of its quads checked against check (if any), never the other way
 // round.
 type scanQuads struct {
-	query csql.Select
+	query queryCost
 	check shape.Quads
 }
 
 func (s scanQuads) BuildIterator(qs cgraph.QuadStore) cgraph.Iterator {
-	query := queryCost{s.query}.BuildIterator(qs)
+	query := s.query.BuildIterator(qs)
 	if len(s.check) == 0 {
 		return query
 	}
