@@ -106,9 +106,13 @@ func dirColumn(dir quad.Direction) string { return "__" + dir.String() }
 // restrict limits q's column with the given alias to refs, by one
 // `= ANY($n::bytea[])` of their hashes, which PostgreSQL answers from an
 // index: Cayley's SQL shapes have no IN. False, and q as it was, when a
-// ref is not a node hash or q has no such column.
+// ref is not a node hash, q has no such column, or q is a page of rows
+// (Limit, Skip): the first row among refs is not the first row.
 func (q queryCost) restrict(alias string, refs []cgraph.Ref) (queryCost, bool) {
 	sel := q.Select
+	if sel.Limit > 0 || sel.Offset > 0 {
+		return q, false
+	}
 	// A column names its table unless the query reads one table; a raw
 	// field is an expression, not a column.
 	col := slices.IndexFunc(sel.Fields, func(f csql.Field) bool {

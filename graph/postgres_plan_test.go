@@ -7,6 +7,7 @@ import (
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/shape"
+	csql "github.com/cayleygraph/cayley/graph/sql"
 	"github.com/cayleygraph/quad"
 
 	"github.com/agencygraph/agencygraph/graph/graphtest"
@@ -129,5 +130,47 @@ func TestPostgres_ScanHopMatchesCayleysIterators(t *testing.T) {
 				t.Errorf("the scan's query reads %d quads, want the hop's %d", read, len(want))
 			}
 		})
+	}
+}
+
+// A query is restricted to a list of nodes by one more condition on its
+// node column, unless it is a page of rows (a Limit or Skip): the first
+// row among the nodes is not the first row. Nor is a query restricted by
+// a value that is not a node hash, or on a column it does not have.
+func TestQueryCost_Restrict(t *testing.T) {
+	nodes := func() csql.Select {
+		return csql.Select{
+			Fields: []csql.Field{{Name: "hash", Alias: nodeColumn, Table: "t"}},
+			From:   []csql.Source{csql.Table{Name: "nodes", Alias: "t"}},
+		}
+	}
+	hash := csql.NodeHash{ValueHash: cgraph.HashOf(quad.IRI("ICE"))}
+	paged, skipped := nodes(), nodes()
+	paged.Limit, skipped.Offset = 1, 1
+	for _, tc := range []struct {
+		name   string
+		sel    csql.Select
+		column string
+		refs   []cgraph.Ref
+		ok     bool
+	}{
+		{"nodes", nodes(), nodeColumn, []cgraph.Ref{hash}, true},
+		{"a page", paged, nodeColumn, []cgraph.Ref{hash}, false},
+		{"a skip", skipped, nodeColumn, []cgraph.Ref{hash}, false},
+		{"no such column", nodes(), dirColumn(quad.Subject), []cgraph.Ref{hash}, false},
+		{"a value, not a hash", nodes(), nodeColumn, []cgraph.Ref{hash, cgraph.PreFetched(quad.IRI("x"))}, false},
+	} {
+		q := queryCost{Select: tc.sel}
+		got, ok := q.restrict(tc.column, tc.refs)
+		if ok != tc.ok {
+			t.Errorf("%s: restricted %v, want %v", tc.name, ok, tc.ok)
+			continue
+		}
+		if want := len(tc.sel.Where); ok && (len(got.Where) != want+1 || got.listed != len(tc.refs)) {
+			t.Errorf("%s: %d conditions listing %d nodes, want %d listing %d", tc.name, len(got.Where), got.listed, want+1, len(tc.refs))
+		}
+		if !ok && (len(got.Where) != len(tc.sel.Where) || got.listed != 0) {
+			t.Errorf("%s: declined, but the query changed", tc.name)
+		}
 	}
 }
