@@ -306,12 +306,23 @@ func (p sqlPlanner) scanHop(nf shape.NodesFrom) (shape.Shape, bool) {
 	if !ok {
 		return nf, false
 	}
+	scan, ok := p.scan(q)
+	if !ok {
+		return nf, false
+	}
+	return shape.NodesFrom{Dir: nf.Dir, Quads: scan}, true
+}
+
+// scan plans quads whose every direction is a fixed set of nodes, tagged
+// or not, and some direction several nodes or tagged, as one query (see
+// scanHop). False when it cannot.
+func (p sqlPlanner) scan(q shape.Quads) (scanQuads, bool) {
 	var exact, sets, check shape.Quads
 	for _, f := range q {
 		refs, tags := fixedOrTagged(f.Values)
 		switch {
 		case len(refs) == 0:
-			return nf, false
+			return scanQuads{}, false
 		case len(refs) == 1 && len(tags) == 0:
 			exact = append(exact, f)
 		default:
@@ -322,21 +333,21 @@ func (p sqlPlanner) scanHop(nf shape.NodesFrom) (shape.Shape, bool) {
 		}
 	}
 	if len(sets) == 0 {
-		return nf, false
+		return scanQuads{}, false
 	}
 	query, _ := exact.Optimize(p)
 	sel, ok := query.(csql.Select)
 	if !ok {
-		return nf, false
+		return scanQuads{}, false
 	}
 	scan := scanQuads{query: queryCost{Select: sel}, check: check}
 	for _, f := range sets {
 		refs, _ := fixedOrTagged(f.Values)
 		if scan.query, ok = scan.query.restrict(dirColumn(f.Dir), refs); !ok {
-			return nf, false
+			return scanQuads{}, false
 		}
 	}
-	return shape.NodesFrom{Dir: nf.Dir, Quads: scan}, true
+	return scan, true
 }
 
 // scanQuads is the quads of query that check allows: query is read, and
