@@ -17,8 +17,10 @@ import (
 // and has no way to ask for a list of nodes: a hop from several nodes
 // (g.V(a, b).In(p)), or from a tagged start, stays a join of Cayley's
 // generic iterators, and a list of nodes joined with a query (Has) is
-// checked a query per node. The planner makes each of those one query, the
-// nodes given as one `= ANY` of their hashes (scanHop, costQueries).
+// checked a query per node. The planner makes such a join, and a hop from
+// many nodes, one query, the nodes given as one `= ANY` of their hashes
+// (costQueries, scanHop); a hop from a few nodes, one query per node
+// (splitHop).
 //
 // It is a QuadStore only so that Cayley's shape.Optimize can use it;
 // iterators are built on the SQL store itself (Session.SetPlanner), whose
