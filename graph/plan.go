@@ -687,13 +687,14 @@ func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.V
 		if len(prefs) == 0 {
 			return nil
 		}
-		var quads shape.Shape = shape.Quads{{Dir: quad.Subject, Values: shape.Fixed{ref}}, {Dir: quad.Predicate, Values: prefs}}
+		quads := shape.Quads{{Dir: quad.Subject, Values: shape.Fixed{ref}}, {Dir: quad.Predicate, Values: prefs}}
+		var plan shape.Shape = quads
 		if p, ok := s.Planner().(sqlPlanner); ok {
-			if scan, ok := p.scan(quads.(shape.Quads)); ok {
-				quads = scan
+			if scan, ok := p.scan(quads); ok {
+				plan = scan
 			}
 		}
-		return each(shape.BuildIterator(qs, quads), func(q quad.Quad) bool { return slices.Contains(preds, q.Predicate) })
+		return each(shape.BuildIterator(qs, plan), func(q quad.Quad) bool { return slices.Contains(preds, q.Predicate) })
 	}
 	for _, p := range preds {
 		pref, ok := qs.ValueOf(p).(kv.Int64Value)

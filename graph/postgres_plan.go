@@ -123,7 +123,7 @@ func (q queryCost) restrict(alias string, refs []cgraph.Ref) (queryCost, bool) {
 	if col < 0 {
 		return q, false
 	}
-	hashes := make(pq.ByteaArray, len(refs))
+	hashes := make(hashArray, len(refs))
 	for i, r := range refs {
 		h, ok := r.(csql.NodeHash)
 		if !ok || !h.Valid() {
@@ -136,7 +136,7 @@ func (q queryCost) restrict(alias string, refs []cgraph.Ref) (queryCost, bool) {
 		out.listed = min(q.listed, len(refs))
 	}
 	out.Where = append(out.Where, csql.Where{Table: sel.Fields[col].Table, Field: sel.Fields[col].Name, Op: csql.OpEqual, Value: anyOf{}})
-	out.Params = append(out.Params, hashArray(hashes))
+	out.Params = append(out.Params, hashes)
 	return out, true
 }
 

@@ -35,17 +35,18 @@ function add(st, facility, provider) {
     status: first(p, "<status>"), source: first(p, SOURCE), quote: first(p, "<quote>")
   });
 }
-// The operators of every facility used, read in one traversal (a query
-// per facility was most of this query's time on PostgreSQL).
+// The operators of every facility used, sorted, read in one traversal (a
+// query per facility was most of this query's time on PostgreSQL).
 var operators = {};
 used.forEach(function (st) { var f = first(all[st], OBJECT); if (f !== null) operators[f] = []; });
 var facilities = Object.keys(operators);
 if (facilities.length > 0) {
   g.V.apply(g, facilities).Tag("facility").In("<operates>").TagArray().forEach(function (r) { operators[r.facility].push(r.id); });
 }
+facilities.forEach(function (f) { operators[f].sort(); });
 provided.forEach(function (st) { add(st, null, first(all[st], SUBJECT)); });
 used.forEach(function (st) {
-  var facility = first(all[st], OBJECT), ops = facility === null ? [] : operators[facility].slice().sort();
+  var facility = first(all[st], OBJECT), ops = facility === null ? [] : operators[facility];
   if (ops.length === 0) ops = [null];
   ops.forEach(function (op) { add(st, facility, op); });
 });
