@@ -22,16 +22,51 @@ import (
 // hundred assertions made thousands of round trips to the server, and
 // PropertyMap over the 21,244 sources of the generated 1M-quad graph took
 // 5–7 seconds.
-type BatchReads struct{ db *sql.DB }
+//
+// Its queries go through Cayley's store, on Cayley's connections: a pool of
+// its own made each command open one connection more (a handshake, and a
+// server process forked for it) than the store needs.
+type BatchReads struct{ qs *csql.QuadStore }
 
 // BatchReads returns the store's batch reader, or nil where the store's own
 // reads of one node are as good (memory, Bolt).
 func (s *Store) BatchReads() *BatchReads {
-	if s.pg == nil {
+	qs, ok := s.qs.(*csql.QuadStore)
+	if !ok {
 		return nil
 	}
-	return &BatchReads{db: s.pg}
+	return &BatchReads{qs: qs}
 }
+
+// query runs text with args on the store's connections.
+func (b *BatchReads) query(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	rows, err := b.qs.Query(ctx, rawSQL{text, args})
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err() // Cayley's message keeps only the text of err
+	}
+	return rows, err
+}
+
+// rawSQL is a query of ours as a Cayley SQL shape, which is all its store
+// runs: the text as written, the arguments as given.
+type rawSQL struct {
+	text string
+	args []any
+}
+
+func (q rawSQL) SQL(*csql.Builder) string { return q.text }
+func (rawSQL) Columns() []string          { return nil }
+func (q rawSQL) Args() []csql.Value {
+	vs := make([]csql.Value, len(q.args))
+	for i, a := range q.args {
+		vs[i] = sqlArg{a}
+	}
+	return vs
+}
+
+type sqlArg struct{ v any }
+
+func (a sqlArg) SQLValue() any { return a.v }
 
 // namesBatch bounds the hashes one query asks for.
 const namesBatch = 1000
@@ -75,7 +110,7 @@ func (b *BatchReads) Links(ctx context.Context, nodes []cgraph.Ref) ([][][2]cgra
 }
 
 func (b *BatchReads) readLinks(ctx context.Context, hashes []string, fn func(hash string, p, o csql.NodeHash)) error {
-	rows, err := b.db.QueryContext(ctx, `SELECT encode(subject_hash, 'hex'), predicate_hash, object_hash
+	rows, err := b.query(ctx, `SELECT encode(subject_hash, 'hex'), predicate_hash, object_hash
 		FROM quads WHERE subject_hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) h)
 		ORDER BY horizon`, pq.StringArray(hashes))
 	if err != nil {
@@ -124,7 +159,7 @@ func (b *BatchReads) countLinks(ctx context.Context, objects, preds []string, fn
 		query += ` AND predicate_hash = ANY(SELECT decode(h, 'hex') FROM unnest($2::text[]) h)`
 		args = append(args, pq.StringArray(preds))
 	}
-	rows, err := b.db.QueryContext(ctx, query+` GROUP BY object_hash`, args...)
+	rows, err := b.query(ctx, query+` GROUP BY object_hash`, args...)
 	if err != nil {
 		return err
 	}
@@ -173,7 +208,7 @@ func hashPositions(refs []cgraph.Ref, values bool) (map[string][]int, []string) 
 
 // readNodes calls fn with each node of the hex hashes the table holds.
 func (b *BatchReads) readNodes(ctx context.Context, hashes []string, fn func(hash string, v quad.Value)) error {
-	rows, err := b.db.QueryContext(ctx, `SELECT encode(hash, 'hex'), value, value_string, datatype, language,
+	rows, err := b.query(ctx, `SELECT encode(hash, 'hex'), value, value_string, datatype, language,
 		iri, bnode, value_int, value_bool, value_float, value_time
 		FROM nodes WHERE hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) h)`, pq.StringArray(hashes))
 	if err != nil {

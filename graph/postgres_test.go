@@ -1,9 +1,12 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"log"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -365,5 +368,78 @@ func TestPostgres_BatchReadsNamesAsCayley(t *testing.T) {
 	}
 	if got[0] != quad.IRI("a") || got[len(got)-2] != nil {
 		t.Errorf("batch named %v first and %v for a missing node", got[0], got[len(got)-2])
+	}
+}
+
+// A reader opening a database that holds no store is told so and leaves
+// the database as it found it; a writer creates the store.
+func TestPostgres_ReadOnlyOpenCreatesNothing(t *testing.T) {
+	url := graphtest.PostgresDB(t)
+	cfg := graph.ParseDB(url)
+	cfg.ReadOnly = true
+	_, err := graph.Open(context.Background(), cfg)
+	if graph.Code(err) != graph.ENOTFOUND || !strings.Contains(err.Error(), "no store in") {
+		t.Fatalf("read-only open of an empty database: %v, want %s saying there is no store", err, graph.ENOTFOUND)
+	}
+	if tables := pgTables(t, url); len(tables) != 0 {
+		t.Fatalf("read-only open left tables %v", tables)
+	}
+	s := openPostgres(t, url)
+	s.Close()
+	if tables := pgTables(t, url); !slices.Equal(tables, []string{"nodes", "quads"}) {
+		t.Fatalf("after a writer's open the database holds tables %v, want nodes and quads", tables)
+	}
+	s, err = graph.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("read-only open of a store: %v", err)
+	}
+	s.Close()
+}
+
+// pgTables lists the tables of the database at url, sorted.
+func pgTables(t *testing.T, url string) []string {
+	t.Helper()
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// A failed open is reported once, by the error Open returns, with the
+// password masked: Cayley's own log line of it, which printed the URL as
+// given, is not written. (Needs no server: nothing listens on port 1.)
+func TestPostgres_FailedOpenHidesPassword(t *testing.T) {
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	defer log.SetOutput(os.Stderr)
+	const url = "postgres://agencygraph:s3cret@127.0.0.1:1/nosuch?sslmode=disable"
+	for _, readOnly := range []bool{false, true} {
+		cfg := graph.ParseDB(url)
+		cfg.ReadOnly = readOnly
+		_, err := graph.Open(context.Background(), cfg)
+		if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "agencygraph:***@127.0.0.1:1") {
+			t.Errorf("open (read-only %v) of a server that is not there: %v, want an error naming the address, password masked", readOnly, err)
+		}
+	}
+	if logged.Len() > 0 {
+		t.Errorf("open logged %q", logged.String())
 	}
 }

@@ -2,7 +2,11 @@ package query_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"maps"
+	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -306,6 +310,74 @@ func TestGizmo_PostgresShapesMatchMemory(t *testing.T) {
 		}
 		if len(rows[0]) == 0 || !slices.Equal(rows[0], rows[1]) {
 			t.Errorf("%s: postgres gives %d rows, memory %d; first difference:\n%s", src, len(rows[1]), len(rows[0]), firstDifference(rows[1], rows[0]))
+		}
+	}
+}
+
+// A read-only command on PostgreSQL connects at most twice: once for
+// Cayley's store, and once more while one of its scans holds the first. It
+// creates no schema (which took a connection of its own) and its batch
+// reads share the store's connections (they had a pool of their own): four
+// connections a command before. The server counts them
+// (pg_stat_database.sessions), for every saved query, each run from a store
+// opened as a command opens it.
+func TestSaved_PostgresReadOnlyConnectsAtMostTwice(t *testing.T) {
+	ctx := context.Background()
+	dbURL := graphtest.PostgresDB(t)
+	ins, err := graph.FSInputs(quads.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loadedStore(t, graph.ParseDB(dbURL), ins).Close()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("postgres", os.Getenv(graphtest.PostgresEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	sessions := func() int64 { return quietSessions(t, admin, strings.TrimPrefix(u.Path, "/")) }
+
+	saved := mustSaved(t)
+	for _, name := range slices.Sorted(maps.Keys(saved)) {
+		before := sessions()
+		cfg := graph.ParseDB(dbURL)
+		cfg.ReadOnly, cfg.OneQuery = true, true
+		s, err := graph.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &query.Runner{Store: s, Timeout: 30 * time.Second}
+		res, err := r.Run(ctx, saved[name], argSets(saved[name], "ICE", "IRS")[0])
+		s.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if n := sessions() - before; n > 2 || n < 1 {
+			t.Errorf("%s (%d rows) connected %d times, want 1 or 2", name, len(res.Rows), n)
+		}
+	}
+}
+
+// quietSessions waits until no one is connected to the database db, then
+// returns how many sessions the server has counted on it: a connection's
+// backend may still be on its way out when the client has closed it.
+func quietSessions(t *testing.T, admin *sql.DB, db string) int64 {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var busy, n int64
+		err := admin.QueryRow(`SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = $1),
+			(SELECT sessions FROM pg_stat_database WHERE datname = $1)`, db).Scan(&busy, &n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if busy == 0 {
+			return n
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections to %s still open after 10 s", busy, db)
 		}
 	}
 }
