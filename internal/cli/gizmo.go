@@ -82,7 +82,7 @@ func runGizmo(ctx context.Context, app *App, opts *gizmoOptions) error {
 	runner := &query.Runner{Store: s, Timeout: opts.Timeout, Limit: opts.Limit}
 	results, err := runner.Gizmo(ctx, src, nil)
 	if err != nil {
-		return atFile(err, opts.File)
+		return timeoutHint(atFile(err, opts.File))
 	}
 	if format == formatJSON {
 		return writeJSON(app.Stdout, map[string]any{"result": results}, true)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -152,10 +153,21 @@ func runQuery(ctx context.Context, app *App, opts *queryOptions) error {
 	runner := &query.Runner{Store: s, Timeout: opts.Timeout, Limit: opts.Limit}
 	res, err := runner.Run(ctx, q, args)
 	if err != nil {
-		return err
+		return timeoutHint(err)
 	}
 	rs := *res
 	return printRows(ctx, app, s, format, rs, opts.Limit)
+}
+
+// timeoutHint adds to a query's timeout how to lift it: an answer of the
+// whole graph on a large store (timeline of every article on 10M quads)
+// takes longer than the default.
+func timeoutHint(err error) error {
+	var e *graph.Error
+	if !errors.As(err, &e) || e.Code != graph.ETIMEOUT {
+		return err
+	}
+	return &graph.Error{Code: e.Code, Err: err, Message: e.Message + " (--timeout raises the limit, 0 for none)"}
 }
 
 // printRows writes rs and tells stderr what a table cannot show: that

@@ -195,6 +195,15 @@ func TestQuery_Limit(t *testing.T) {
 	}
 }
 
+// A saved query that outruns --timeout fails with one line saying how to
+// give it longer, and writes no rows.
+func TestQuery_TimeoutSaysHowToLiftIt(t *testing.T) {
+	code, out, errs := run(t, "", "query", "--db", smallDB(t), "--timeout", "1ns", "timeline")
+	if code != 1 || out != "" || errs != "agencygraph: query timed out after 1ns (--timeout raises the limit, 0 for none)\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
 // The README's main job, on the embedded default dataset: no --db.
 func TestQuery_BundledDefault(t *testing.T) {
 	if testing.Short() {
