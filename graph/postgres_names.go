@@ -32,7 +32,7 @@ type BatchReads struct{ qs *csql.QuadStore }
 // reads of one node are as good (memory, Bolt).
 func (s *Store) BatchReads() *BatchReads {
 	qs, ok := s.qs.(*csql.QuadStore)
-	if !ok {
+	if !ok || s.cfg.Backend != Postgres { // CockroachDB, untested here, keeps Cayley's reads
 		return nil
 	}
 	return &BatchReads{qs: qs}

@@ -191,7 +191,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if _, err := os.Stat(boltFile(addr)); errors.Is(err, os.ErrNotExist) {
 			return nil, Errorf(ENOTFOUND, "no store at %s (agencygraph load --db %s FILE creates one)", addr, addr)
 		}
-	} else if cgraph.IsPersistent(name) && !(cfg.ReadOnly && cfg.sql()) {
+	} else if cgraph.IsPersistent(name) && !(cfg.ReadOnly && cfg.Backend == Postgres) {
 		err := cgraph.InitQuadStore(name, cfg.connAddress(), nil)
 		if err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
 			return nil, storeError("init", cfg, err)
@@ -201,7 +201,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.open(); err != nil {
 		return nil, storeError("open", cfg, err)
 	}
-	if cfg.ReadOnly && cfg.sql() {
+	if cfg.ReadOnly && cfg.Backend == Postgres {
 		if err := s.requireTables(ctx); err != nil {
 			s.Close()
 			return nil, err
@@ -210,14 +210,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	return s, nil
 }
 
-func (c Config) sql() bool { return c.Backend == Postgres || c.Backend == Cockroach }
-
 // requireTables fails with ENOTFOUND unless the database holds Cayley's
-// tables. A reader does not create them, as a writer does: reading a
-// mistyped database should fail, not leave tables behind in it, and Cayley's
-// creation (its own connection, and a transaction whose CREATE TABLE fails)
-// took a tenth of a small query's time. One round trip, on the connection
-// Cayley's store opened.
+// tables. A reader on PostgreSQL does not create them, as a writer does
+// (CockroachDB, untested here, keeps Cayley's way): reading a mistyped
+// database should fail, not leave tables behind in it, and Cayley's
+// creation (its own connection, and a transaction whose CREATE TABLE
+// fails) took a tenth of a small query's time. One round trip, on the
+// connection Cayley's store opened.
 func (s *Store) requireTables(ctx context.Context) error {
 	rows, err := s.BatchReads().query(ctx, `SELECT count(*) FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_name IN ('nodes', 'quads')`)
