@@ -281,7 +281,7 @@ func (it *keyContains) String() string                   { return "BoltKeyContai
 // (Cayley leaves its ID in the index; see boltReader.allLive), has no
 // object-predicate index, or a ref is not one of its node IDs.
 func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_ []int64, ok bool, _ error) {
-	ind, found := s.objectIndex()
+	ind, found := s.linkIndex(quad.Object)
 	if !found || !s.bolt.allLive() {
 		return nil, false, nil
 	}
@@ -320,11 +320,12 @@ func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_
 	return out, true, nil
 }
 
-// objectIndex returns the store's index whose keys start with the object
-// and then the predicate.
-func (s *sizedStore) objectIndex() (kv.QuadIndex, bool) {
+// linkIndex returns the store's index whose keys start with d and then
+// the predicate, so that a node's quads in d with one predicate are one
+// run of keys.
+func (s *sizedStore) linkIndex(d quad.Direction) (kv.QuadIndex, bool) {
 	for _, ind := range s.indexes {
-		if len(ind.Dirs) >= 2 && ind.Dirs[0] == quad.Object && ind.Dirs[1] == quad.Predicate {
+		if len(ind.Dirs) >= 2 && ind.Dirs[0] == d && ind.Dirs[1] == quad.Predicate {
 			return ind, true
 		}
 	}
@@ -387,3 +388,199 @@ func (s *sizedStore) Links(ctx context.Context, nodes []cgraph.Ref) (_ [][][2]cg
 	}
 	return out, true, nil
 }
+
+// keyPredicates is Unique(Predicates(nodes)), Gizmo's OutPredicates or
+// InPredicates from several nodes: the predicates of the quads with any of
+// the nodes in dir, each once, in Cayley's order (node by node, a node's
+// by predicate ID). It reads them from the keys of an index that starts
+// with dir and the predicate, seeking from each predicate of a node
+// straight to its next. Cayley reads every quad of every node from the
+// log: a hub agency is the object of thousands of assertion links, and
+// the second hop of neighbors DHS asked InPredicates of 2,457 nodes on the
+// 1M graph (290 ms) and of 17,892 on 10M (4.6 s).
+//
+// Sound only while the store holds no deleted quad, as keyNodes.
+type keyPredicates struct {
+	qs    *sizedStore
+	ind   kv.QuadIndex
+	nodes []uint64
+}
+
+// optimizePredicates plans u as keyPredicates when it is the predicates
+// of a fixed set of nodes and an index serves them. From one node Cayley
+// has already planned it (keyNodes).
+func (s *sizedStore) optimizePredicates(u shape.Unique) (shape.Shape, bool) {
+	from, ok := u.From.(shape.NodesFrom)
+	if !ok || from.Dir != quad.Predicate {
+		return u, false
+	}
+	q, ok := from.Quads.(shape.Quads)
+	if !ok || len(q) != 1 {
+		return u, false
+	}
+	ind, ok := s.linkIndex(q[0].Dir)
+	if !ok || !s.bolt.allLive() {
+		return u, false
+	}
+	var refs []cgraph.Ref
+	switch f := q[0].Values.(type) {
+	case shape.Fixed:
+		refs = f
+	case nodeSet:
+		refs = f
+	default:
+		return u, false
+	}
+	k := keyPredicates{qs: s, ind: ind, nodes: make([]uint64, len(refs))}
+	for i, r := range refs {
+		id, ok := r.(kv.Int64Value)
+		if !ok {
+			return u, false
+		}
+		k.nodes[i] = uint64(id)
+	}
+	return k, true
+}
+
+func (k keyPredicates) BuildIterator(cgraph.QuadStore) cgraph.Iterator {
+	return cgraph.NewLegacy(&keyPredicatesShape{keyPredicates: k}, nil)
+}
+
+func (k keyPredicates) Optimize(shape.Optimizer) (shape.Shape, bool) { return k, false }
+
+// read lists the predicates, in one read transaction.
+func (k keyPredicates) read(ctx context.Context) ([]uint64, error) {
+	t, err := k.qs.bolt.begin(false)
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	b := t.bucket(k.ind.Key(nil)[0])
+	if b == nil {
+		return nil, nil
+	}
+	c := b.Cursor()
+	var preds []uint64
+	seen := map[uint64]bool{}
+	for _, n := range k.nodes {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		prefix := k.ind.Key([]uint64{n})[1]
+		key, ids := c.Seek(prefix)
+		for key != nil && bytes.HasPrefix(key, prefix) {
+			if len(key) < len(prefix)+8 {
+				return nil, fmt.Errorf("bolt index %v: malformed key %x", k.ind, key)
+			}
+			p := binary.BigEndian.Uint64(key[len(prefix):])
+			if countIDs(ids) == 0 { // no quad under this key: try the next
+				key, ids = c.Next()
+				continue
+			}
+			if !seen[p] {
+				seen[p] = true
+				preds = append(preds, p)
+			}
+			if p == math.MaxUint64 {
+				break
+			}
+			key, ids = c.Seek(binary.BigEndian.AppendUint64(prefix, p+1))
+		}
+	}
+	return preds, nil
+}
+
+// keyPredicatesShape is keyPredicates as Cayley's iterators see it. It
+// reads the predicates once, on the first Next or Contains.
+type keyPredicatesShape struct {
+	keyPredicates
+	preds []uint64
+	index map[uint64]bool
+	err   error
+	done  bool
+}
+
+func (k *keyPredicatesShape) load(ctx context.Context) bool {
+	if !k.done {
+		k.done = true
+		k.preds, k.err = k.read(ctx)
+	}
+	return k.err == nil
+}
+
+func (k *keyPredicatesShape) String() string {
+	return fmt.Sprintf("BoltKeyPredicates(%v, %d nodes)", k.ind, len(k.nodes))
+}
+
+func (k *keyPredicatesShape) Iterate() cgraph.Scanner { return &predicateNext{k: k, at: -1} }
+
+func (k *keyPredicatesShape) Lookup() cgraph.Index { return &predicateContains{k: k} }
+
+// Stats guess a dozen predicates, what a node of the dataset has: the keys
+// are read in one pass, at a seek per predicate of each node.
+func (k *keyPredicatesShape) Stats(context.Context) (cgraph.IteratorCosts, error) {
+	n := int64(len(k.nodes))
+	return cgraph.IteratorCosts{NextCost: 1, ContainsCost: 1 + n*12, Size: cgraph.Size{Size: 12}}, nil
+}
+
+func (k *keyPredicatesShape) Optimize(context.Context) (cgraph.IteratorShape, bool) { return k, false }
+
+func (k *keyPredicatesShape) SubIterators() []cgraph.IteratorShape { return nil }
+
+// predicateNext walks the predicates.
+type predicateNext struct {
+	k  *keyPredicatesShape
+	at int
+}
+
+func (it *predicateNext) Next(ctx context.Context) bool {
+	if !it.k.load(ctx) || it.at >= len(it.k.preds) {
+		return false
+	}
+	it.at++
+	return it.at < len(it.k.preds)
+}
+
+func (it *predicateNext) Result() cgraph.Ref {
+	if it.at < 0 || it.at >= len(it.k.preds) {
+		return nil
+	}
+	return kv.Int64Value(it.k.preds[it.at])
+}
+
+func (it *predicateNext) NextPath(context.Context) bool    { return false }
+func (it *predicateNext) TagResults(map[string]cgraph.Ref) {}
+func (it *predicateNext) Err() error                       { return it.k.err }
+func (it *predicateNext) Close() error                     { return it.k.err }
+func (it *predicateNext) String() string                   { return it.k.String() }
+
+// predicateContains checks a predicate against them.
+type predicateContains struct {
+	k      *keyPredicatesShape
+	result cgraph.Ref
+}
+
+func (it *predicateContains) Contains(ctx context.Context, v cgraph.Ref) bool {
+	it.result = nil
+	id, ok := v.(kv.Int64Value)
+	if !ok || !it.k.load(ctx) {
+		return false
+	}
+	if it.k.index == nil {
+		it.k.index = make(map[uint64]bool, len(it.k.preds))
+		for _, p := range it.k.preds {
+			it.k.index[p] = true
+		}
+	}
+	if it.k.index[uint64(id)] {
+		it.result = v
+	}
+	return it.result != nil
+}
+
+func (it *predicateContains) Result() cgraph.Ref               { return it.result }
+func (it *predicateContains) NextPath(context.Context) bool    { return false }
+func (it *predicateContains) TagResults(map[string]cgraph.Ref) {}
+func (it *predicateContains) Err() error                       { return it.k.err }
+func (it *predicateContains) Close() error                     { return it.k.err }
+func (it *predicateContains) String() string                   { return it.k.String() }

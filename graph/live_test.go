@@ -12,6 +12,7 @@ import (
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/path"
+	"github.com/cayleygraph/cayley/graph/shape"
 	"github.com/cayleygraph/quad"
 )
 
@@ -340,4 +341,60 @@ func TestStore_BoltNamedIRIsFollowWrites(t *testing.T) {
 	if got := qs.ValueOf(x.Subject); got != now {
 		t.Errorf("after the write the query's store gives %v for %v, the old ID; a lookup gives %v", got, x.Subject, now)
 	}
+}
+
+// OutPredicates and InPredicates from several nodes, read from the index
+// keys (keyPredicates), give what Cayley's own iterators give on the same
+// Bolt file, in the same order: from two hubs, from a node given twice and
+// a literal, and from every node of the bundled dataset. Once a quad is
+// deleted (its ID stays in the index) the plan declines.
+func TestStore_BoltPredicatesFromKeys(t *testing.T) {
+	ctx := context.Background()
+	s := loadedBolt(t, "../quads")
+	defer s.Close()
+	qs := s.QuadStore().(*sizedStore)
+	ref := func(v quad.Value) cgraph.Ref { return qs.ValueOf(v) }
+	sets := map[string][]cgraph.Ref{
+		"two hubs":                  {ref(quad.IRI("ICE")), ref(quad.IRI("DHS"))},
+		"a repeat and a literal":    {ref(quad.IRI("USCIS")), ref(quad.String("Department of Homeland Security")), ref(quad.IRI("USCIS"))},
+		"every node of the dataset": nodeRefs(t, qs),
+	}
+	for name, nodes := range sets {
+		for _, in := range []bool{false, true} {
+			sh := shape.Predicates(shape.Fixed(nodes), in)
+			planned, _ := shape.Optimize(sh, qs)
+			if _, ok := planned.(keyPredicates); !ok {
+				t.Fatalf("%s (in %v): planned as %T, want keyPredicates", name, in, planned)
+			}
+			got, want := orderedNames(t, qs, planned.BuildIterator(qs)), orderedNames(t, qs, sh.BuildIterator(qs.QuadStore))
+			if !slices.Equal(got, want) || len(want) < 2 {
+				t.Errorf("%s (in %v): keys give %v\nCayley's iterators %v", name, in, got, want)
+			}
+		}
+	}
+	if err := s.Remove(ctx, []quad.Quad{quad.MakeIRI("ICE", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "Agency", "")}); err != nil {
+		t.Fatal(err)
+	}
+	qs = s.QuadStore().(*sizedStore)
+	sh := shape.Predicates(shape.Fixed(sets["two hubs"]), false)
+	if planned, _ := shape.Optimize(sh, qs); !isUnique(planned) {
+		t.Errorf("after a delete: planned as %T, want Cayley's own", planned)
+	}
+}
+
+func isUnique(sh shape.Shape) bool { _, ok := sh.(shape.Unique); return ok }
+
+// orderedNames are it's results, named, in the order it gives them; it is
+// closed.
+func orderedNames(t *testing.T, qs cgraph.QuadStore, it cgraph.Iterator) []string {
+	t.Helper()
+	defer it.Close()
+	var names []string
+	for it.Next(context.Background()) {
+		names = append(names, quad.StringOf(qs.NameOf(it.Result())))
+	}
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return names
 }

@@ -249,6 +249,8 @@ func (s *sizedStore) OptimizeShape(sh shape.Shape) (shape.Shape, bool) {
 		return s.optimizeFixed(sh)
 	case shape.Quads:
 		return s.optimizeLinks(sh)
+	case shape.Unique:
+		return s.optimizePredicates(sh)
 	}
 	return asNodeSet(sh)
 }
@@ -323,7 +325,7 @@ func (s *sizedStore) planLinks(q shape.Quads) (shape.Shape, bool) {
 		return q, false
 	}
 	for i, f := range q {
-		if i != pi && !allNodes(f.Values) && s.linkIndexed(f.Dir) {
+		if _, indexed := s.linkIndex(f.Dir); i != pi && !allNodes(f.Values) && indexed {
 			ni = i
 			break
 		}
@@ -392,17 +394,6 @@ func tagEachPredicate(q shape.Quads, plan func(shape.Quads) (shape.Shape, bool))
 		hops = append(hops, shape.FixedTags{On: hop, Tags: tags})
 	}
 	return oneOf(hops), true
-}
-
-// linkIndexed reports whether an index's key starts with d and the
-// predicate, so that a node's quads in d with one predicate are one scan.
-func (s *sizedStore) linkIndexed(d quad.Direction) bool {
-	for _, x := range s.indexes {
-		if len(x.Dirs) >= 2 && x.Dirs[0] == d && x.Dirs[1] == quad.Predicate {
-			return true
-		}
-	}
-	return false
 }
 
 // fixedIDs are the store IDs of a fixed set of values, each once: an
