@@ -145,6 +145,7 @@ type readTx struct {
 	buckets map[string]*bolt.Bucket // looked up so far; kept transactions only
 	cur     *bolt.Cursor            // on log, where the last entry read left it
 	at      uint64                  // the ID of the entry cur is on; 0: none
+	index   map[string]*indexCursor // on index buckets, where the last scan left them
 	done    func()
 	gen     uint64
 	cache   bool // false while a write is under way
@@ -510,17 +511,59 @@ func (it *scanNext) readBatch() error {
 // batchCursor opens a transaction for a scan's next batch, and a cursor on
 // bucket (nil if there is no such bucket), and doubles the batch size up to
 // maxBatch.
-func (r *boltReader) batchCursor(fill bool, bucket []byte, batch *int) (*readTx, *bolt.Cursor, error) {
+func (r *boltReader) batchCursor(fill bool, bucket []byte, batch *int) (*readTx, *indexCursor, error) {
 	t, err := r.begin(fill)
 	if err != nil {
 		return nil, nil, err
 	}
 	*batch = min(max(2**batch, 1), maxBatch)
+	if c, ok := t.index[string(bucket)]; ok {
+		return t, c, nil
+	}
 	b := t.bucket(bucket)
 	if b == nil {
 		return t, nil, nil
 	}
-	return t, b.Cursor(), nil
+	c := &indexCursor{c: b.Cursor()}
+	if t.index == nil {
+		t.index = map[string]*indexCursor{}
+	}
+	t.index[string(bucket)] = c
+	return t, c, nil
+}
+
+// indexCursor is a cursor on an index bucket that knows where it is, kept
+// with its transaction, so that a seek a few keys ahead steps there instead
+// of searching the B+tree from its root. A hop from thousands of nodes in
+// ID order (conflicts checks each of 74,781 assertions for its object)
+// seeks each node's keys a few past the last node's: the searches were a
+// third of that query's time.
+type indexCursor struct {
+	c  *bolt.Cursor
+	at []byte // the key the cursor is on; nil: unknown, or past the end
+}
+
+// indexStep is how many keys seek steps over before it searches instead:
+// an assertion has a dozen keys in the subject index.
+const indexStep = 32
+
+func (ic *indexCursor) Seek(target []byte) (k, v []byte) {
+	if ic.at != nil && bytes.Compare(target, ic.at) > 0 {
+		for range indexStep {
+			if k, v = ic.Next(); k == nil || bytes.Compare(k, target) >= 0 {
+				return k, v
+			}
+		}
+	}
+	k, v = ic.c.Seek(target)
+	ic.at = k
+	return k, v
+}
+
+func (ic *indexCursor) Next() (k, v []byte) {
+	k, v = ic.c.Next()
+	ic.at = k
+	return k, v
 }
 
 // nextID splits the first quad ID off an index entry's list.

@@ -557,6 +557,52 @@ func TestReadTx_LogEntryMatchesGet(t *testing.T) {
 	}
 }
 
+// An index cursor steps to a key a few ahead and searches for the rest;
+// either way it must land where a new cursor's Seek does: on every key of
+// the bundled dataset's subject index in order, between keys, past runs
+// longer than its step, backwards, and past the end.
+func TestReadTx_IndexCursorMatchesSeek(t *testing.T) {
+	s := loadedBolt(t, "../quads")
+	defer s.Close()
+	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { return d == quad.Subject })
+	if n == 0 {
+		t.Fatal("no subject index")
+	}
+	bucket := ind.Key(nil)[0]
+	var batch int
+	tx, ic, err := s.bolt.batchCursor(false, bucket, &batch)
+	if err != nil || ic == nil {
+		t.Fatalf("cursor on %s: %v", bucket, err)
+	}
+	defer tx.close()
+	plain := tx.bucket(bucket).Cursor()
+	var keys [][]byte
+	for k, _ := plain.First(); k != nil; k, _ = plain.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	if len(keys) < 10*indexStep {
+		t.Fatalf("%d keys: too few to step past", len(keys))
+	}
+	between := func(k []byte) []byte { return append(bytes.Clone(k), 0) }
+	var targets [][]byte
+	for i, k := range keys {
+		targets = append(targets, k)
+		if i%7 == 0 {
+			targets = append(targets, between(k))
+		}
+	}
+	for i := 0; i < len(keys); i += 3 * indexStep { // runs longer than a step
+		targets = append(targets, keys[i])
+	}
+	targets = append(targets, keys[len(keys)/2], keys[3], between(keys[len(keys)-1]), keys[10], []byte{0xff, 0xff})
+	for i, target := range targets {
+		wk, wv := plain.Seek(target)
+		if gk, gv := ic.Seek(target); !bytes.Equal(gk, wk) || !bytes.Equal(gv, wv) {
+			t.Fatalf("seek %x (target %d of %d): got key %x, want %x", target, i, len(targets), gk, wk)
+		}
+	}
+}
+
 // BenchmarkStore_BoltLogPasses times the passes over a whole Bolt store's
 // log (stats, EachQuad, g.V().Count(), a scan by predicate) on 300k
 // synthetic quads, ours and, under cayley/, the same through Cayley's kv
