@@ -391,8 +391,8 @@ func (s *sizedStore) Links(ctx context.Context, nodes []cgraph.Ref) (_ [][][2]cg
 
 // keyPredicates is Unique(Predicates(nodes)), Gizmo's OutPredicates or
 // InPredicates from several nodes: the predicates of the quads with any of
-// the nodes in dir, each once, in Cayley's order (node by node, a node's
-// by predicate ID). It reads them from the keys of an index that starts
+// the nodes as subject (or object: the index's first direction), each
+// once, in Cayley's order (node by node, a node's by predicate ID). It reads them from the keys of an index that starts
 // with dir and the predicate, seeking from each predicate of a node
 // straight to its next. Cayley reads every quad of every node from the
 // log: a hub agency is the object of thousands of assertion links, and
@@ -407,8 +407,9 @@ type keyPredicates struct {
 }
 
 // optimizePredicates plans u as keyPredicates when it is the predicates
-// of a fixed set of nodes and an index serves them. From one node Cayley
-// has already planned it (keyNodes).
+// of a fixed set of nodes and an index serves them. From one node Cayley's
+// generic pass has made it a QuadsAction, which optimizeFixed already
+// reads from the keys (keyNodes).
 func (s *sizedStore) optimizePredicates(u shape.Unique) (shape.Shape, bool) {
 	from, ok := u.From.(shape.NodesFrom)
 	if !ok || from.Dir != quad.Predicate {
