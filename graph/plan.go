@@ -654,12 +654,20 @@ func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.V
 	}
 	each := func(it cgraph.Iterator, want func(quad.Quad) bool) error {
 		defer it.Close()
+		var refs []cgraph.Ref
 		for it.Next(ctx) {
-			if q := qs.Quad(it.Result()); want(q) {
+			refs = append(refs, it.Result())
+		}
+		if err := it.Err(); err != nil {
+			return err
+		}
+		quads, err := s.quadsOf(ctx, qs, refs)
+		for _, q := range quads {
+			if want(q) {
 				fn(q)
 			}
 		}
-		return it.Err()
+		return err
 	}
 	sqs, ok := qs.(*sizedStore)
 	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { return d == quad.Subject || d == quad.Predicate })
@@ -701,4 +709,35 @@ func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.V
 		}
 	}
 	return nil
+}
+
+// quadsOf returns the quads refs point at. On PostgreSQL their values are
+// named with one query (BatchReads), where Cayley's Quad names each value
+// of each quad with a query of its own: five round trips of every entity
+// lookup, before the query it serves.
+func (s *Store) quadsOf(ctx context.Context, qs cgraph.QuadStore, refs []cgraph.Ref) ([]quad.Quad, error) {
+	out := make([]quad.Quad, len(refs))
+	b := s.BatchReads()
+	if b == nil {
+		for i, r := range refs {
+			out[i] = qs.Quad(r)
+		}
+		return out, nil
+	}
+	dirs := []quad.Direction{quad.Subject, quad.Predicate, quad.Object, quad.Label}
+	vals := make([]cgraph.Ref, 0, len(dirs)*len(refs))
+	for _, r := range refs {
+		for _, d := range dirs {
+			vals = append(vals, qs.QuadDirection(r, d))
+		}
+	}
+	names, err := b.Names(ctx, vals)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		n := names[len(dirs)*i:]
+		out[i] = quad.Quad{Subject: n[0], Predicate: n[1], Object: n[2], Label: n[3]}
+	}
+	return out, nil
 }
