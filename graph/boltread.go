@@ -509,7 +509,8 @@ func (it *scanNext) readBatch() error {
 }
 
 // batchCursor opens a transaction for a scan's next batch, and a cursor on
-// bucket (nil if there is no such bucket), and doubles the batch size up to
+// bucket (nil if there is no such bucket): the transaction's own, where the
+// last scan of the bucket left it. It doubles the batch size up to
 // maxBatch.
 func (r *boltReader) batchCursor(fill bool, bucket []byte, batch *int) (*readTx, *indexCursor, error) {
 	t, err := r.begin(fill)
