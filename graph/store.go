@@ -235,7 +235,7 @@ func (s *Store) requireTables(ctx context.Context) error {
 	case err != nil:
 		return storeError("open", s.cfg, err)
 	case n < 2:
-		return Errorf(ENOTFOUND, "no store in %s (agencygraph load --db URL FILE creates one)", s.cfg)
+		return Errorf(ENOTFOUND, "no store in %s: no nodes and quads tables this user can see (agencygraph load --db URL FILE creates one)", s.cfg)
 	}
 	return nil
 }
