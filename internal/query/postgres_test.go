@@ -361,14 +361,14 @@ func TestSaved_PostgresReadOnlyConnectsAtMostTwice(t *testing.T) {
 	}
 }
 
-// quietSessions waits until no one is connected to the database db, then
+// quietSessions waits until no client is connected to the database db, then
 // returns how many sessions the server has counted on it: a connection's
 // backend may still be on its way out when the client has closed it.
 func quietSessions(t *testing.T, admin *sql.DB, db string) int64 {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		var busy, n int64
-		err := admin.QueryRow(`SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = $1),
+		err := admin.QueryRow(`SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'),
 			(SELECT sessions FROM pg_stat_database WHERE datname = $1)`, db).Scan(&busy, &n)
 		if err != nil {
 			t.Fatal(err)
