@@ -559,7 +559,8 @@ func TestReadTx_LogEntryMatchesGet(t *testing.T) {
 
 // An index cursor steps to a key a few ahead and searches for the rest;
 // either way it must land where a new cursor's Seek does: on every key of
-// the bundled dataset's subject index in order, between keys, past runs
+// the bundled dataset's subject index in order, between keys, the key it
+// is on again, the key it just stepped past, a node's first key, past runs
 // longer than its step, backwards, and past the end.
 func TestReadTx_IndexCursorMatchesSeek(t *testing.T) {
 	s := loadedBolt(t, "../quads")
@@ -587,8 +588,13 @@ func TestReadTx_IndexCursorMatchesSeek(t *testing.T) {
 	var targets [][]byte
 	for i, k := range keys {
 		targets = append(targets, k)
-		if i%7 == 0 {
-			targets = append(targets, between(k))
+		switch i % 7 {
+		case 0:
+			targets = append(targets, between(k), k) // then the key it stepped past
+		case 3:
+			targets = append(targets, k) // again, where it is
+		case 5:
+			targets = append(targets, k[:8]) // its node's first key, behind or on it
 		}
 	}
 	for i := 0; i < len(keys); i += 3 * indexStep { // runs longer than a step
