@@ -662,12 +662,15 @@ func (s *Store) subjectQuads(ctx context.Context, sub quad.Value, preds []quad.V
 			return err
 		}
 		quads, err := s.quadsOf(ctx, qs, refs)
+		if err != nil {
+			return err
+		}
 		for _, q := range quads {
 			if want(q) {
 				fn(q)
 			}
 		}
-		return err
+		return nil
 	}
 	sqs, ok := qs.(*sizedStore)
 	ind, n := bestIndex(s.indexes, func(d quad.Direction) bool { return d == quad.Subject || d == quad.Predicate })

@@ -85,15 +85,16 @@ if (entity === null) {
     return seen[st] ? false : (seen[st] = true);
   });
 }
+var asked = {}; // the sources readPublished has been given
 inChunks(sts, function (part, all) {
   if (entity !== null) {
-    // A row is dated by its (first) source, so only those are read.
-    var srcs = {};
+    // A row is dated by its (first) source, so only those are read, each once.
+    var srcs = [];
     part.forEach(function (st) {
       var src = all[st][SOURCE];
-      if (src !== undefined && published[src] === undefined) srcs[src] = true;
+      if (src !== undefined && !asked[src]) { asked[src] = true; srcs.push(src); }
     });
-    readPublished(Object.keys(srcs));
+    readPublished(srcs);
   }
   part.forEach(function (st) {
     var p = all[st], src = first(p, SOURCE);
