@@ -156,9 +156,9 @@ const prefetchRows = 4096
 // batch reader it keeps them instead: every prefetchRows results, and at the
 // end, it names the refs refsOf finds in them in one batch (prefetch),
 // then hands them to emit in order.
-func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []graph.Ref) []graph.Ref, emit func(T)) error {
+func inBatches[T any](s *Session, iterate func(context.Context, func(T)) error, refsOf func(T, []graph.Ref) []graph.Ref, emit func(T)) error {
 	if s.batch == nil {
-		return iterate(emit)
+		return pipelined(s.context(), iterate, emit)
 	}
 	var rows []T
 	var refs []graph.Ref
@@ -173,7 +173,7 @@ func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []
 		return nil
 	}
 	var ferr error
-	err := iterate(func(r T) {
+	err := iterate(s.context(), func(r T) {
 		rows = append(rows, r)
 		refs = refsOf(r, refs)
 		if len(rows) == prefetchRows && ferr == nil {
@@ -187,6 +187,50 @@ func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []
 		err = flush()
 	}
 	return err
+}
+
+// pipeRows is how many results pipelined hands over at a time.
+const pipeRows = 256
+
+// pipelined runs iterate on a goroutine of its own and hands what it gives
+// to emit on this one, a few hundred results at a time, so that walking
+// the store and naming what it finds (emit) share the machine's cores.
+func pipelined[T any](ctx context.Context, iterate func(context.Context, func(T)) error, emit func(T)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rows := make(chan []T, 4)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(rows)
+		defer func() {
+			if p := recover(); p != nil {
+				errc <- fmt.Errorf("query iterator failed: %v", p)
+			}
+		}()
+		buf := make([]T, 0, pipeRows)
+		send := func() {
+			select {
+			case rows <- buf:
+			case <-ctx.Done():
+			}
+			buf = make([]T, 0, pipeRows)
+		}
+		err := iterate(ctx, func(r T) {
+			if buf = append(buf, r); len(buf) == pipeRows {
+				send()
+			}
+		})
+		if len(buf) > 0 {
+			send()
+		}
+		errc <- err
+	}()
+	for batch := range rows {
+		for _, r := range batch {
+			emit(r)
+		}
+	}
+	return <-errc
 }
 
 // prefetch names those of refs native does not know yet with the batch
@@ -387,11 +431,12 @@ func (s *Session) tagsToValueMap(m map[string]graph.Ref) map[string]interface{} 
 	return outputMap
 }
 func (s *Session) runIteratorToArray(it graph.Iterator, limit int) ([]map[string]interface{}, error) {
-	ctx := s.context()
 
 	output := make([]map[string]interface{}, 0)
 	// TagEach gives each row a map of its own, safe to keep.
-	err := inBatches(s, graph.Iterate(ctx, it).Limit(limit).TagEach, func(tags map[string]graph.Ref, refs []graph.Ref) []graph.Ref {
+	err := inBatches(s, func(ctx context.Context, f func(map[string]graph.Ref)) error {
+		return graph.Iterate(ctx, it).Limit(limit).TagEach(f)
+	}, func(tags map[string]graph.Ref, refs []graph.Ref) []graph.Ref {
 		for _, r := range tags {
 			refs = append(refs, r)
 		}
@@ -408,10 +453,11 @@ func (s *Session) runIteratorToArray(it graph.Iterator, limit int) ([]map[string
 }
 
 func (s *Session) runIteratorToArrayNoTags(it graph.Iterator, limit int) ([]interface{}, error) {
-	ctx := s.context()
 
 	output := make([]interface{}, 0)
-	err := inBatches(s, graph.Iterate(ctx, it).Paths(false).Limit(limit).Each, func(r graph.Ref, refs []graph.Ref) []graph.Ref {
+	err := inBatches(s, func(ctx context.Context, f func(graph.Ref)) error {
+		return graph.Iterate(ctx, it).Paths(false).Limit(limit).Each(f)
+	}, func(r graph.Ref, refs []graph.Ref) []graph.Ref {
 		return append(refs, r)
 	}, func(r graph.Ref) {
 		if o := s.native(r); o != nil {

@@ -43,34 +43,78 @@ func (p *pathObject) PropertyMap(call goja.FunctionCall) goja.Value {
 	if !ok || err != nil {
 		return s.nullOrThrow(err)
 	}
-	links, err := s.linksOf(nodes)
-	if err != nil {
-		return throwErr(s.vm, err)
-	}
-	if s.batch != nil {
-		refs := slices.Clone(nodes)
-		for _, ls := range links {
-			for _, l := range ls {
-				refs = append(refs, l[0], l[1])
-			}
-		}
-		if err := s.prefetch(refs); err != nil {
-			return throwErr(s.vm, err)
-		}
-	}
 	out := make(map[string]interface{}, len(nodes))
-	for i, n := range nodes {
-		name := s.key(n)
+	add := func(n nodeLinks) {
+		name := s.key(n.node)
 		if _, seen := out[name]; seen {
-			continue
+			return
 		}
 		props := make(map[string]interface{})
-		for _, l := range links[i] {
+		for _, l := range n.links {
 			opt.add(props, s.native(l[0]), l[1], s.native)
 		}
 		out[name] = props
 	}
+	if s.batch == nil {
+		err = pipelined(s.context(), func(ctx context.Context, f func(nodeLinks)) error {
+			return s.eachLinks(ctx, nodes, f)
+		}, add)
+	} else {
+		err = s.batchLinks(nodes, add)
+	}
+	if err != nil {
+		return throwErr(s.vm, err)
+	}
 	return s.vm.ToValue(out)
+}
+
+// nodeLinks is a node and the predicate and object of each quad with it as
+// subject.
+type nodeLinks struct {
+	node  graph.Ref
+	links [][2]graph.Ref
+}
+
+// linkChunk is how many nodes' links eachLinks reads at a time.
+const linkChunk = 512
+
+// eachLinks hands f each of nodes with its links, read linkChunk nodes at
+// a time, so that PropertyMap names one part (pipelined) while the next is
+// read.
+func (s *Session) eachLinks(ctx context.Context, nodes []graph.Ref, f func(nodeLinks)) error {
+	for at := 0; at < len(nodes); at += linkChunk {
+		part := nodes[at:min(at+linkChunk, len(nodes))]
+		links, err := s.linksOf(ctx, part)
+		if err != nil {
+			return err
+		}
+		for i, n := range part {
+			f(nodeLinks{n, links[i]})
+		}
+	}
+	return nil
+}
+
+// batchLinks hands f each of nodes with its links, read and named by the
+// batch reader all at once.
+func (s *Session) batchLinks(nodes []graph.Ref, f func(nodeLinks)) error {
+	links, err := s.batch.Links(s.context(), nodes)
+	if err != nil {
+		return err
+	}
+	refs := slices.Clone(nodes)
+	for _, ls := range links {
+		for _, l := range ls {
+			refs = append(refs, l[0], l[1])
+		}
+	}
+	if err := s.prefetch(refs); err != nil {
+		return err
+	}
+	for i, n := range nodes {
+		f(nodeLinks{n, links[i]})
+	}
+	return nil
 }
 
 // propertyOpts are PropertyMap's options.
@@ -131,14 +175,8 @@ func (s *Session) nullOrThrow(err error) goja.Value {
 
 // linksOf reads the predicate and object of each quad with one of nodes as
 // subject, a node given twice once (with a batch reader: at least once):
-// with the batch reader if the session has one, else all at once if the
-// store can (linkReader), else a scan per node. All are read before any is
-// named, so that a batch reader (SetBatchReader) can name them together.
-func (s *Session) linksOf(nodes []graph.Ref) ([][][2]graph.Ref, error) {
-	ctx := s.context()
-	if s.batch != nil {
-		return s.batch.Links(ctx, nodes)
-	}
+// all at once if the store can (linkReader), else a scan per node.
+func (s *Session) linksOf(ctx context.Context, nodes []graph.Ref) ([][][2]graph.Ref, error) {
 	if r, ok := s.qs.(linkReader); ok {
 		links, ok, err := r.Links(ctx, nodes)
 		if ok || err != nil {
