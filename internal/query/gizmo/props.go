@@ -174,8 +174,8 @@ func (s *Session) nullOrThrow(err error) goja.Value {
 }
 
 // linksOf reads the predicate and object of each quad with one of nodes as
-// subject, a node given twice once (with a batch reader: at least once):
-// all at once if the store can (linkReader), else a scan per node.
+// subject, a node given twice once: all at once if the store can
+// (linkReader), else a scan per node.
 func (s *Session) linksOf(ctx context.Context, nodes []graph.Ref) ([][][2]graph.Ref, error) {
 	if r, ok := s.qs.(linkReader); ok {
 		links, ok, err := r.Links(ctx, nodes)
