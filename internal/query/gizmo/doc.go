@@ -37,9 +37,10 @@
 //     (SetBatchReader, PostgreSQL), links and counts read from a Bolt
 //     store's indexes in one transaction, a planner of the caller's choice
 //     (SetPlanner).
-//   - Without a batch reader, ToArray, TagArray and PropertyMap walk the
-//     store on a goroutine of their own while the session names what it
-//     finds (pipelined); results come in the same order.
+//   - Without a batch reader, ToArray, TagArray and PropertyMap name what
+//     they find past their first few hundred results on a goroutine of
+//     their own while they walk the store (pipelined); results come in the
+//     same order.
 //
 // As in Cayley, scripts have no access to files, the network or the
 // process: goja provides no require, load, XMLHttpRequest or process.

@@ -153,10 +153,11 @@ func (s *Session) build(sh shape.Shape) graph.Iterator {
 const prefetchRows = 4096
 
 // inBatches runs iterate and hands each result it gives to emit. Without
-// a batch reader iterate runs on a goroutine of its own (pipelined). With
-// one, inBatches keeps the results instead: every prefetchRows results, and
-// at the end, it names the refs refsOf finds in them in one batch
-// (prefetch), then hands them to emit in order.
+// a batch reader, past the first few hundred results emit runs on a
+// goroutine of its own (pipelined). With one, inBatches keeps the results
+// instead: every prefetchRows results, and at the end, it names the refs
+// refsOf finds in them in one batch (prefetch), then hands them to emit in
+// order.
 func inBatches[T any](s *Session, iterate func(context.Context, func(T)) error, refsOf func(T, []graph.Ref) []graph.Ref, emit func(T)) error {
 	if s.batch == nil {
 		return pipelined(s.context(), iterate, emit)
@@ -190,51 +191,70 @@ func inBatches[T any](s *Session, iterate func(context.Context, func(T)) error, 
 	return err
 }
 
-// pipeRows is how many results pipelined hands over at a time.
+// pipeRows is how many results pipelined hands emit itself, and then how
+// many it hands over at a time.
 const pipeRows = 256
 
-// pipelined runs iterate on a goroutine of its own and hands what it gives
-// to emit on this one, in order, a few hundred results at a time, so that
-// walking the store and naming what it finds (emit) use two cores: on a
-// cold whole-graph answer the two took about as long as each other, and a
-// cold `conflicts` now takes 0.7× the time. A panic in iterate comes back
-// as the error, as a bad script must not bring the process down.
+// pipelined runs iterate and hands each result it gives to emit, in order.
+// Past the first pipeRows results, emit runs on a goroutine of its own, a
+// batch of results at a time, so that walking the store and naming what it
+// finds use two cores: on a cold whole-graph answer the two took about as
+// long as each other, and a cold `conflicts` now takes 0.7× the time. A
+// small answer starts no goroutine: handing over cost 10–30 % of a
+// saved query of a few hundred rows. A panic in emit comes back as the
+// error, as a bad script must not bring the process down.
 func pipelined[T any](ctx context.Context, iterate func(context.Context, func(T)) error, emit func(T)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	rows := make(chan []T, 4)
-	errc := make(chan error, 1)
-	go func() {
-		defer close(rows)
-		defer func() {
-			if p := recover(); p != nil {
-				errc <- fmt.Errorf("query iterator failed: %v", p)
-			}
-		}()
-		buf := make([]T, 0, pipeRows)
-		send := func() {
-			select {
-			case rows <- buf:
-			case <-ctx.Done():
-			}
+	var (
+		n       int
+		buf     []T
+		batches chan []T
+		done    chan error
+	)
+	err := iterate(ctx, func(r T) {
+		if n++; n <= pipeRows {
+			emit(r)
+			return
+		}
+		if batches == nil {
+			batches, done = make(chan []T, 4), make(chan error, 1)
+			go emitEach(batches, done, emit)
+		}
+		if buf = append(buf, r); len(buf) == pipeRows {
+			batches <- buf
 			buf = make([]T, 0, pipeRows)
 		}
-		err := iterate(ctx, func(r T) {
-			if buf = append(buf, r); len(buf) == pipeRows {
-				send()
+	})
+	if batches == nil {
+		return err
+	}
+	if len(buf) > 0 {
+		batches <- buf
+	}
+	close(batches)
+	if eerr := <-done; err == nil {
+		err = eerr
+	}
+	return err
+}
+
+// emitEach hands emit each result of each batch, and then reports on done
+// a panic in emit as an error; after one it reads the rest of batches
+// without handing them on, so that their sender is not left waiting.
+func emitEach[T any](batches <-chan []T, done chan<- error, emit func(T)) {
+	var err error
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("query failed naming its results: %v", p)
+			for range batches {
 			}
-		})
-		if len(buf) > 0 {
-			send()
 		}
-		errc <- err
+		done <- err
 	}()
-	for batch := range rows {
-		for _, r := range batch {
+	for b := range batches {
+		for _, r := range b {
 			emit(r)
 		}
 	}
-	return <-errc
 }
 
 // prefetch names those of refs native does not know yet with the batch
