@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cayleygraph/cayley/graph/memstore"
 	"github.com/cayleygraph/quad"
@@ -66,6 +68,31 @@ func TestPipelined(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A panic in iterate reaches the caller as before pipelined, and the
+// naming goroutine it had started ends instead of waiting for batches that
+// will not come (a server recovers a handler's panic and goes on).
+func TestPipelined_IteratorPanicEndsTheNamingGoroutine(t *testing.T) {
+	before := runtime.NumGoroutine()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the iterator's panic did not reach the caller")
+			}
+		}()
+		pipelined(context.Background(), func(_ context.Context, f func(int)) error {
+			for i := range 3 * pipeRows {
+				f(i)
+			}
+			panic("broken iterator")
+		}, func(int) {})
+	}()
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines, %d before: the naming goroutine was left waiting", runtime.NumGoroutine(), before)
+		}
 	}
 }
 
