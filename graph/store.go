@@ -178,6 +178,8 @@ func (c Config) connAddress() string {
 // A memory store starts empty.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	name, addr := cfg.cayleyBackend(), cfg.Address
+	// A reader on PostgreSQL creates nothing: requireTables checks instead.
+	pgReader := cfg.ReadOnly && cfg.Backend == Postgres
 	switch cfg.Backend {
 	case Memory, Bolt:
 	case Postgres, Cockroach:
@@ -191,7 +193,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if _, err := os.Stat(boltFile(addr)); errors.Is(err, os.ErrNotExist) {
 			return nil, Errorf(ENOTFOUND, "no store at %s (agencygraph load --db %s FILE creates one)", addr, addr)
 		}
-	} else if cgraph.IsPersistent(name) && !(cfg.ReadOnly && cfg.Backend == Postgres) {
+	} else if cgraph.IsPersistent(name) && !pgReader {
 		err := cgraph.InitQuadStore(name, cfg.connAddress(), nil)
 		if err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
 			return nil, storeError("init", cfg, err)
@@ -201,7 +203,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.open(); err != nil {
 		return nil, storeError("open", cfg, err)
 	}
-	if cfg.ReadOnly && cfg.Backend == Postgres {
+	if pgReader {
 		if err := s.requireTables(ctx); err != nil {
 			s.Close()
 			return nil, err

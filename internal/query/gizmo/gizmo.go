@@ -158,9 +158,9 @@ const prefetchRows = 4096
 // instead: every prefetchRows results, and at the end, it names the refs
 // refsOf finds in them in one batch (prefetch), then hands them to emit in
 // order.
-func inBatches[T any](s *Session, iterate func(context.Context, func(T)) error, refsOf func(T, []graph.Ref) []graph.Ref, emit func(T)) error {
+func inBatches[T any](s *Session, iterate func(func(T)) error, refsOf func(T, []graph.Ref) []graph.Ref, emit func(T)) error {
 	if s.batch == nil {
-		return pipelined(s.context(), iterate, emit)
+		return pipelined(iterate, emit)
 	}
 	var rows []T
 	var refs []graph.Ref
@@ -175,7 +175,7 @@ func inBatches[T any](s *Session, iterate func(context.Context, func(T)) error, 
 		return nil
 	}
 	var ferr error
-	err := iterate(s.context(), func(r T) {
+	err := iterate(func(r T) {
 		rows = append(rows, r)
 		refs = refsOf(r, refs)
 		if len(rows) == prefetchRows && ferr == nil {
@@ -203,7 +203,7 @@ const pipeRows = 256
 // small answer starts no goroutine: handing over cost 10–34 % of a
 // saved query of a few hundred rows. A panic in emit comes back as the
 // error, as a bad script must not bring the process down.
-func pipelined[T any](ctx context.Context, iterate func(context.Context, func(T)) error, emit func(T)) error {
+func pipelined[T any](iterate func(func(T)) error, emit func(T)) error {
 	var (
 		n       int
 		buf     []T
@@ -216,7 +216,7 @@ func pipelined[T any](ctx context.Context, iterate func(context.Context, func(T)
 			close(batches) // iterate panicked: emitEach must not wait on
 		}
 	}()
-	err := iterate(ctx, func(r T) {
+	err := iterate(func(r T) {
 		if n++; n <= pipeRows {
 			emit(r)
 			return
@@ -464,9 +464,7 @@ func (s *Session) tagsToValueMap(m map[string]graph.Ref) map[string]interface{} 
 func (s *Session) runIteratorToArray(it graph.Iterator, limit int) ([]map[string]interface{}, error) {
 	output := make([]map[string]interface{}, 0)
 	// TagEach gives each row a map of its own, safe to keep.
-	err := inBatches(s, func(ctx context.Context, f func(map[string]graph.Ref)) error {
-		return graph.Iterate(ctx, it).Limit(limit).TagEach(f)
-	}, func(tags map[string]graph.Ref, refs []graph.Ref) []graph.Ref {
+	err := inBatches(s, graph.Iterate(s.context(), it).Limit(limit).TagEach, func(tags map[string]graph.Ref, refs []graph.Ref) []graph.Ref {
 		for _, r := range tags {
 			refs = append(refs, r)
 		}
@@ -484,9 +482,7 @@ func (s *Session) runIteratorToArray(it graph.Iterator, limit int) ([]map[string
 
 func (s *Session) runIteratorToArrayNoTags(it graph.Iterator, limit int) ([]interface{}, error) {
 	output := make([]interface{}, 0)
-	err := inBatches(s, func(ctx context.Context, f func(graph.Ref)) error {
-		return graph.Iterate(ctx, it).Paths(false).Limit(limit).Each(f)
-	}, func(r graph.Ref, refs []graph.Ref) []graph.Ref {
+	err := inBatches(s, graph.Iterate(s.context(), it).Paths(false).Limit(limit).Each, func(r graph.Ref, refs []graph.Ref) []graph.Ref {
 		return append(refs, r)
 	}, func(r graph.Ref) {
 		if o := s.native(r); o != nil {

@@ -38,7 +38,7 @@ func TestPipelined(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []int
 			given := 0
-			err := pipelined(context.Background(), func(_ context.Context, f func(int)) error {
+			err := pipelined(func(f func(int)) error {
 				for i := range tc.rows {
 					f(i)
 					given++
@@ -82,7 +82,7 @@ func TestPipelined_IteratorPanicEndsTheNamingGoroutine(t *testing.T) {
 				t.Fatal("the iterator's panic did not reach the caller")
 			}
 		}()
-		pipelined(context.Background(), func(_ context.Context, f func(int)) error {
+		pipelined(func(f func(int)) error {
 			for i := range 3 * pipeRows {
 				f(i)
 			}

@@ -56,9 +56,7 @@ func (p *pathObject) PropertyMap(call goja.FunctionCall) goja.Value {
 		out[name] = props
 	}
 	if s.batch == nil {
-		err = pipelined(s.context(), func(ctx context.Context, f func(nodeLinks)) error {
-			return s.eachLinks(ctx, nodes, f)
-		}, add)
+		err = pipelined(func(f func(nodeLinks)) error { return s.eachLinks(nodes, f) }, add)
 	} else {
 		err = s.batchLinks(nodes, add)
 	}
@@ -81,10 +79,10 @@ const linkChunk = 512
 // eachLinks hands f each of nodes with its links, read linkChunk nodes at
 // a time, so that PropertyMap names one part (pipelined) while the next is
 // read.
-func (s *Session) eachLinks(ctx context.Context, nodes []graph.Ref, f func(nodeLinks)) error {
+func (s *Session) eachLinks(nodes []graph.Ref, f func(nodeLinks)) error {
 	for at := 0; at < len(nodes); at += linkChunk {
 		part := nodes[at:min(at+linkChunk, len(nodes))]
-		links, err := s.linksOf(ctx, part)
+		links, err := s.linksOf(part)
 		if err != nil {
 			return err
 		}
@@ -176,7 +174,8 @@ func (s *Session) nullOrThrow(err error) goja.Value {
 // linksOf reads the predicate and object of each quad with one of nodes as
 // subject, a node given twice once: all at once if the store can
 // (linkReader), else a scan per node.
-func (s *Session) linksOf(ctx context.Context, nodes []graph.Ref) ([][][2]graph.Ref, error) {
+func (s *Session) linksOf(nodes []graph.Ref) ([][][2]graph.Ref, error) {
+	ctx := s.context()
 	if r, ok := s.qs.(linkReader); ok {
 		links, ok, err := r.Links(ctx, nodes)
 		if ok || err != nil {
