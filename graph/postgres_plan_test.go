@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -68,18 +69,7 @@ func TestOnePathEnd(t *testing.T) {
 // left to Cayley.
 func TestPostgres_ScanHopMatchesCayleysIterators(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, ParseDB(graphtest.PostgresDB(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	ins, err := FSInputs(quads.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	s := postgresDataset(t)
 	status, quote := s.qs.ValueOf(quad.IRI("status")), s.qs.ValueOf(quad.IRI("quote"))
 	var refs []cgraph.Ref
 	it := s.qs.QuadIterator(quad.Predicate, status)
@@ -173,4 +163,127 @@ func TestQueryCost_Restrict(t *testing.T) {
 			t.Errorf("%s: declined, but the query changed", tc.name)
 		}
 	}
+}
+
+// A hop from a few tagged nodes is planned on PostgreSQL as one hop per
+// node (splitHop); a join that checks a node against it answers a path
+// through each of the starts that reach the node, as Cayley's iterators
+// do, not the first start's only.
+func TestPostgres_SplitHopInAJoinAnswersEveryPath(t *testing.T) {
+	ctx := context.Background()
+	s := postgresDataset(t)
+	status := s.qs.ValueOf(quad.IRI("status"))
+	var refs []cgraph.Ref
+	it := s.qs.QuadIterator(quad.Predicate, status)
+	for len(refs) < 20 && it.Next(ctx) {
+		refs = append(refs, s.qs.QuadDirection(it.Result(), quad.Subject))
+	}
+	it.Close()
+	statuses := func(subjects []cgraph.Ref, tag string) shape.NodesFrom {
+		return shape.NodesFrom{Dir: quad.Object, Quads: shape.Quads{
+			{Dir: quad.Subject, Values: shape.Save{From: shape.Fixed(subjects), Tags: []string{tag}}},
+			{Dir: quad.Predicate, Values: shape.Fixed{status}},
+		}}
+	}
+	join := shape.Intersect{statuses(refs[:10], "a"), statuses(refs[10:], "b")}
+	planned, _ := shape.Optimize(join, s.Planner())
+	in, _ := planned.(shape.Intersect)
+	var members []string
+	for _, m := range in {
+		members = append(members, fmt.Sprintf("%T", m))
+	}
+	if want := []string{"graph.everyPath", "graph.everyPath"}; !slices.Equal(members, want) {
+		t.Fatalf("planned as %T of %v, want an intersection of %v", planned, members, want)
+	}
+	got, want := iteratorRows(t, s.qs, planned.BuildIterator(s.qs)), iteratorRows(t, s.qs, join.BuildIterator(s.qs))
+	if len(want) <= 10 || !slices.Equal(got, want) {
+		t.Errorf("planned join gives %d rows, Cayley's iterators %d (want more than one a start)", len(got), len(want))
+	}
+}
+
+// pathIndex has each of its values with a number of paths, each path
+// tagged with its member's name and its place.
+type pathIndex struct {
+	cgraph.Index
+	name  string
+	paths map[string]int
+	at    string
+	path  int
+	ended bool
+}
+
+func (x *pathIndex) Contains(_ context.Context, v cgraph.Ref) bool {
+	x.at, x.path, x.ended = v.(cgraph.PreFetchedValue).NameOf().String(), 0, false
+	return x.paths[x.at] > 0
+}
+
+func (x *pathIndex) NextPath(context.Context) bool {
+	if x.ended {
+		panic("NextPath after NextPath said there were no more paths")
+	}
+	x.path++
+	x.ended = x.path >= x.paths[x.at]
+	return !x.ended
+}
+
+func (x *pathIndex) TagResults(dst map[string]cgraph.Ref) {
+	dst["member"] = cgraph.PreFetched(quad.String(fmt.Sprintf("%s%d", x.name, x.path)))
+}
+
+func (x *pathIndex) Err() error   { return nil }
+func (x *pathIndex) Close() error { return nil }
+
+// everyPathIndex answers a value's paths through each member that has it,
+// member after member, and none through a member that has it not; a
+// member that said it has no more paths is not asked again.
+func TestEveryPathIndex(t *testing.T) {
+	ctx := context.Background()
+	x := &everyPathIndex{subs: []cgraph.Index{
+		&pathIndex{name: "a", paths: map[string]int{`"v"`: 2, `"w"`: 1}},
+		&pathIndex{name: "b", paths: map[string]int{`"w"`: 1}},
+		&pathIndex{name: "c", paths: map[string]int{`"v"`: 3}},
+	}}
+	for _, tc := range []struct {
+		value string
+		want  []string
+	}{
+		{"v", []string{`"a0"`, `"a1"`, `"c0"`, `"c1"`, `"c2"`}},
+		{"w", []string{`"a0"`, `"b0"`}},
+		{"x", nil},
+	} {
+		var got []string
+		if x.Contains(ctx, cgraph.PreFetched(quad.String(tc.value))) {
+			for more := true; more; more = x.NextPath(ctx) {
+				tags := map[string]cgraph.Ref{}
+				x.TagResults(tags)
+				got = append(got, tags["member"].(cgraph.PreFetchedValue).NameOf().String())
+			}
+			if x.NextPath(ctx) {
+				t.Errorf("%s: NextPath said yes after saying no", tc.value)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: paths %q, want %q", tc.value, got, tc.want)
+		}
+	}
+}
+
+// postgresDataset is a PostgreSQL store with the bundled dataset loaded,
+// closed when t ends; the test is skipped without a server.
+func postgresDataset(t *testing.T) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, ParseDB(graphtest.PostgresDB(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ins, err := FSInputs(quads.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, ins, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

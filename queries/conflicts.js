@@ -45,8 +45,12 @@ links.forEach(function (r) {
   if (isAssertion[r.id]) all[r.id] = true;
   (linksOf[r.st] = linksOf[r.st] || []).push(r.id);
 });
-g.V("<Assertion>").In(TYPE).Tag("st").Out(OBJECT).TagArray().forEach(function (r) {
-  if (typeof r.id !== "string" || r.id.charAt(0) !== "<") all[r.st] = true;
+// Filter(literal()), this tool's addition to Gizmo, drops entity objects
+// before anything is named: most assertions link two entities, and naming
+// both ends of each for a row the script then threw away was two fifths
+// of the query's time on a million quads (0.46 s cold against 0.27 s).
+g.V("<Assertion>").In(TYPE).Tag("st").Out(OBJECT).Filter(literal()).TagArray().forEach(function (r) {
+  all[r.st] = true;
 });
 all = propsOf(Object.keys(all));
 Object.keys(linksOf).sort().forEach(function (a) {

@@ -33,6 +33,8 @@
 //     outgoing values by predicate as one map built in Go (with options,
 //     each predicate's first value only, a typed literal as its text), and
 //     InCounts, how many quads with given predicates point to each end node.
+//   - A value filter more, literal(): Filter(literal()) keeps literals, of
+//     any type, and drops IRIs and blank nodes.
 //   - Stores that can read many nodes at once do so: a batch reader
 //     (SetBatchReader, PostgreSQL), links and counts read from a Bolt
 //     store's indexes in one transaction, a planner of the caller's choice

@@ -24,6 +24,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/path"
 	"github.com/cayleygraph/cayley/graph/shape"
@@ -246,6 +247,31 @@ type valFilter struct {
 	f shape.ValueFilter
 }
 
+// cmpLiteral is literal(), this tool's addition: Filter(literal()) keeps
+// the nodes whose value is a literal and drops IRIs and blank nodes. It
+// takes no pattern: regex("^") comes close but keeps strings only, and a
+// store written by another tool may hold a count or a date as a number or
+// a time (`cayley load` converts "3"^^xsd:integer to one), which it would
+// drop.
+func cmpLiteral(vm *goja.Runtime, call goja.FunctionCall) goja.Value {
+	if len(call.Arguments) != 0 {
+		return throwErr(vm, errArgCount2{Expected: 0, Got: len(call.Arguments)})
+	}
+	return vm.ToValue(valFilter{f: literalFilter{}})
+}
+
+type literalFilter struct{}
+
+func (literalFilter) BuildIterator(qs graph.QuadStore, it graph.Iterator) graph.Iterator {
+	return iterator.NewValueFilter(qs, it, func(v quad.Value) (bool, error) {
+		switch v.(type) {
+		case nil, quad.IRI, quad.BNode:
+			return false, nil
+		}
+		return true, nil
+	})
+}
+
 var defaultEnv = map[string]func(vm *goja.Runtime, call goja.FunctionCall) goja.Value{
 	"iri":   oneStringType(func(s string) quad.Value { return quad.IRI(s) }),
 	"bnode": oneStringType(func(s string) quad.Value { return quad.BNode(s) }),
@@ -265,6 +291,8 @@ var defaultEnv = map[string]func(vm *goja.Runtime, call goja.FunctionCall) goja.
 	"gte":   cmpOpType(iterator.CompareGTE),
 	"regex": cmpRegexp,
 	"like":  cmpWildcard,
+
+	"literal": cmpLiteral,
 }
 
 func unwrap(o interface{}) interface{} {

@@ -3,7 +3,9 @@ package gizmo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/memstore"
@@ -130,5 +132,43 @@ func TestSession_BatchReaderAskedOncePerNode(t *testing.T) {
 	// 50 assertions, two predicates, two objects.
 	if len(seen) != 54 {
 		t.Errorf("asked to name %d distinct nodes, want 54", len(seen))
+	}
+}
+
+// Filter(literal()) keeps the values that are literals, whatever their
+// type (a number or a time a store keeps as such among them, which
+// regex("^") would drop), and drops IRIs and blank nodes.
+func TestLiteral(t *testing.T) {
+	when := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	var qs []quad.Quad
+	for _, v := range []quad.Value{
+		quad.IRI("entity"), quad.BNode("b1"), quad.String("text"),
+		quad.TypedString{Value: "2000", Type: "http://www.w3.org/2001/XMLSchema#integer"},
+		quad.LangString{Value: "texte", Lang: "fr"}, quad.Int(60), quad.Float(1.5), quad.Bool(true), quad.Time(when),
+	} {
+		qs = append(qs, quad.Make(quad.IRI("st"), quad.IRI("object"), v, nil))
+	}
+	store := memstore.New(qs...)
+	for _, tc := range []struct {
+		src, want, err string
+	}{
+		{src: `g.V("<st>").Out("<object>").Filter(literal()).ForEach(function (n) { g.Emit(n.id) })`,
+			want: "[text 2000 texte 60 1.5 true 2025-06-01 00:00:00 +0000 UTC]"},
+		{src: `g.Emit(g.V("<st>").Out("<object>").Filter(literal()).Count())`, want: "[7]"},
+		{src: `g.V("<st>").Out("<object>").Filter(literal("x")).All()`, err: "expected 0 argument, got 1"},
+	} {
+		got, err := run(context.Background(), store, tc.src)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: err %v, want one saying %q", tc.src, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		if s := fmt.Sprint(got); s != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.src, s, tc.want)
+		}
 	}
 }
