@@ -239,7 +239,8 @@ func gizmoRows(t *testing.T, r *query.Runner, src string) []string {
 // as sets: raw Gizmo does not sort): hops from one node, several and
 // tagged ones (which the PostgreSQL planner splits), Both, Has, HasR,
 // Save, SaveR, SaveOpt, Unique, And, Or, Except, Follow, FollowRecursive,
-// Back, Is, Labels, LabelContext, Filter, counts and arrays.
+// Back, Is, Labels, LabelContext, Filter (literal() too), counts and
+// arrays.
 func TestGizmo_PostgresShapesMatchMemory(t *testing.T) {
 	pg, mem := bundledOnPostgresAndMemory(t)
 	const (
@@ -302,6 +303,12 @@ func TestGizmo_PostgresShapesMatchMemory(t *testing.T) {
 		sts + `g.V.apply(g, sts.concat(sts.slice(0, 20))).Tag("st").Out("<status>").All()`,
 		sts + `g.Emit(g.V.apply(g, sts).Tag("st").Out(` + subject + `).TagArray())`,
 		sts + `g.V.apply(g, g.V.apply(g, sts).Out(` + object + `).ToArray()).Tag("o").In(` + object + `).All()`,
+		// A join checking a hop from a few tagged nodes (planned as one
+		// hop per node) answers a path through each node, not the first.
+		sts + `g.V.apply(g, sts.slice(0, 10)).Tag("a").Out("<status>").And(g.V.apply(g, sts.slice(10, 20)).Tag("b").Out("<status>")).All()`,
+		// Filters over anything but every node, their values named in batches.
+		`g.V("<Assertion>").In(` + typ + `).Tag("st").Out(` + object + `).Filter(literal()).All()`,
+		sts + `g.V.apply(g, sts).Tag("st").Out("<quote>").Filter(regex("ICE")).All()`,
 	} {
 		var rows [2][]string
 		for i, r := range []*query.Runner{mem, pg} {
