@@ -461,22 +461,6 @@ func (it *everyPathIt) Lookup() cgraph.Index {
 	return iterator.NewMaterialize(cgraph.AsLegacy(eachMember{it})).AsShape().Lookup()
 }
 
-// eachMember is the union checked member by member.
-type eachMember struct{ *everyPathIt }
-
-func (m eachMember) Optimize(ctx context.Context) (cgraph.IteratorShape, bool) {
-	it, ok := m.everyPathIt.Optimize(ctx)
-	return eachMember{it.(*everyPathIt)}, ok
-}
-
-func (m eachMember) Lookup() cgraph.Index {
-	x := &everyPathIndex{subs: make([]cgraph.Index, len(m.subs))}
-	for i, s := range m.subs {
-		x.subs[i] = s.Lookup()
-	}
-	return x
-}
-
 func (it *everyPathIt) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
 	return it.or().Stats(ctx)
 }
@@ -493,6 +477,22 @@ func (it *everyPathIt) Optimize(ctx context.Context) (cgraph.IteratorShape, bool
 
 func (it *everyPathIt) SubIterators() []cgraph.IteratorShape { return it.subs }
 func (it *everyPathIt) String() string                       { return "EveryPathOr" }
+
+// eachMember is the union checked member by member.
+type eachMember struct{ *everyPathIt }
+
+func (m eachMember) Optimize(ctx context.Context) (cgraph.IteratorShape, bool) {
+	it, ok := m.everyPathIt.Optimize(ctx)
+	return eachMember{it.(*everyPathIt)}, ok
+}
+
+func (m eachMember) Lookup() cgraph.Index {
+	x := &everyPathIndex{subs: make([]cgraph.Index, len(m.subs))}
+	for i, s := range m.subs {
+		x.subs[i] = s.Lookup()
+	}
+	return x
+}
 
 type everyPathIndex struct {
 	subs   []cgraph.Index
