@@ -673,3 +673,24 @@ func BenchmarkStore_BoltLogPasses(b *testing.B) {
 		})
 	}
 }
+
+// indexKey gives the bucket and key Cayley's QuadIndex.Key gives.
+func TestIndexKey(t *testing.T) {
+	for _, tc := range []struct {
+		ind  kv.QuadIndex
+		vals []uint64
+	}{
+		{kv.QuadIndex{Dirs: []quad.Direction{quad.Subject, quad.Predicate}}, []uint64{7, 1 << 40}},
+		{kv.QuadIndex{Dirs: []quad.Direction{quad.Object, quad.Predicate, quad.Subject}}, []uint64{3}},
+		{kv.QuadIndex{Dirs: []quad.Direction{quad.Object}}, nil},
+	} {
+		want := tc.ind.Key(tc.vals)
+		bucket, prefix := indexKey(tc.ind, tc.vals)
+		if !bytes.Equal(bucket, want[0]) || !bytes.Equal(prefix, want[1]) {
+			t.Errorf("%v %v: bucket %q key %x, want %q %x", tc.ind.Dirs, tc.vals, bucket, prefix, want[0], want[1])
+		}
+		if cap(bucket) != len(bucket) {
+			t.Errorf("%v: the bucket's name can grow into its key", tc.ind.Dirs)
+		}
+	}
+}

@@ -306,7 +306,8 @@ func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_
 			return nil, false, nil // not a node ID: let the caller walk
 		}
 		if preds == nil {
-			out[i] = count(ind.Key([]uint64{uint64(o)})[1])
+			_, key := indexKey(ind, []uint64{uint64(o)})
+			out[i] = count(key)
 			continue
 		}
 		for _, p := range preds {
@@ -314,7 +315,8 @@ func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_
 			if !isID {
 				return nil, false, nil
 			}
-			out[i] += count(ind.Key([]uint64{uint64(o), uint64(p)})[1])
+			_, key := indexKey(ind, []uint64{uint64(o), uint64(p)})
+			out[i] += count(key)
 		}
 	}
 	return out, true, nil
@@ -369,7 +371,7 @@ func (s *sizedStore) Links(ctx context.Context, nodes []cgraph.Ref) (_ [][][2]cg
 			continue
 		}
 		read[id] = true
-		prefix := ind.Key([]uint64{uint64(id)})[1]
+		_, prefix := indexKey(ind, []uint64{uint64(id)})
 		for k, ids := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, ids = c.Next() {
 			for len(ids) > 0 {
 				var qid uint64
@@ -467,7 +469,7 @@ func (k keyPredicates) read(ctx context.Context) ([]uint64, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		prefix := k.ind.Key([]uint64{n})[1]
+		_, prefix := indexKey(k.ind, []uint64{n})
 		key, ids := c.Seek(prefix)
 		for key != nil && bytes.HasPrefix(key, prefix) {
 			if len(key) < len(prefix)+8 {

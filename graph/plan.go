@@ -576,8 +576,8 @@ func (s *sizedStore) count(ind kv.QuadIndex, vals []uint64) int64 {
 		s.sizes.Store(k, n)
 		return n
 	}
-	key := ind.Key(vals)
-	n, err := s.bolt.countIndex(key[0], key[1], maxCount)
+	bucket, prefix := indexKey(ind, vals)
+	n, err := s.bolt.countIndex(bucket, prefix, maxCount)
 	if err != nil {
 		n = maxCount
 	}
