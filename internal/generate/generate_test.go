@@ -2,8 +2,6 @@ package generate_test
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"strconv"
 	"testing"
 
@@ -24,18 +22,11 @@ func gen(t *testing.T, n int, seed int64) []byte {
 
 func parse(t *testing.T, data []byte) []quad.Quad {
 	t.Helper()
-	r := nquads.NewReader(bytes.NewReader(data), "generated.nq", nquads.Options{})
-	var qs []quad.Quad
-	for {
-		q, err := r.ReadQuad()
-		if errors.Is(err, io.EOF) {
-			return qs
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		qs = append(qs, q)
+	qs, err := quad.ReadAll(nquads.NewReader(bytes.NewReader(data), "generated.nq", nquads.Options{}))
+	if err != nil {
+		t.Fatal(err)
 	}
+	return qs
 }
 
 func TestGenerator_SizeAndDeterminism(t *testing.T) {

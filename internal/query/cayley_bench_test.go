@@ -2,8 +2,6 @@ package query_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -109,18 +107,11 @@ func readQuads(b *testing.B, file string) []quad.Quad {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	r := nquads.NewReader(f, file, nquads.Options{})
-	var qs []quad.Quad
-	for {
-		q, err := r.ReadQuad()
-		if errors.Is(err, io.EOF) {
-			return qs
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		qs = append(qs, q)
+	qs, err := quad.ReadAll(nquads.NewReader(f, file, nquads.Options{}))
+	if err != nil {
+		b.Fatal(err)
 	}
+	return qs
 }
 
 // runScript runs src on sess with params bound and counts its results.
