@@ -394,7 +394,7 @@ func (s *scan) Iterate() cgraph.Scanner {
 }
 
 // indexKey is what Cayley's QuadIndex.Key gives, its bucket's name and the
-// key of vals in it, in two allocations where Key makes four: a hop from
+// key of vals in it, in one allocation where Key makes four: a hop from
 // many nodes asks for one per node (two passes over the 74,781
 // assertions of the 1M graph in conflicts).
 func indexKey(ind kv.QuadIndex, vals []uint64) (bucket, prefix []byte) {
