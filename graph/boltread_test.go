@@ -569,7 +569,7 @@ func TestReadTx_IndexCursorMatchesSeek(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no subject index")
 	}
-	bucket := ind.Key(nil)[0]
+	bucket, _ := indexKey(ind, nil)
 	var batch int
 	tx, ic, err := s.bolt.batchCursor(false, bucket, &batch)
 	if err != nil || ic == nil {

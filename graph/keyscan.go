@@ -290,7 +290,8 @@ func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_
 		return nil, false, err
 	}
 	defer t.close()
-	b := t.bucket(ind.Key(nil)[0])
+	bucket, _ := indexKey(ind, nil)
+	b := t.bucket(bucket)
 	out := make([]int64, len(nodes))
 	if b == nil {
 		return out, true, nil
@@ -353,7 +354,8 @@ func (s *sizedStore) Links(ctx context.Context, nodes []cgraph.Ref) (_ [][][2]cg
 	}
 	defer t.close()
 	out := make([][][2]cgraph.Ref, len(nodes))
-	b := t.bucket(ind.Key(nil)[0])
+	bucket, _ := indexKey(ind, nil)
+	b := t.bucket(bucket)
 	if b == nil {
 		return out, true, nil
 	}
@@ -458,7 +460,8 @@ func (k keyPredicates) read(ctx context.Context) ([]uint64, error) {
 		return nil, err
 	}
 	defer t.close()
-	b := t.bucket(k.ind.Key(nil)[0])
+	bucket, _ := indexKey(k.ind, nil)
+	b := t.bucket(bucket)
 	if b == nil {
 		return nil, nil
 	}

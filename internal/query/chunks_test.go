@@ -3,9 +3,7 @@ package query_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"testing"
 	"time"
 
@@ -67,15 +65,12 @@ func countSources(t *testing.T, text []byte) (articles map[string]bool, cited ma
 	t.Helper()
 	articles, cited = map[string]bool{}, map[string]int{}
 	const typ, source = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/ns/prov#wasDerivedFrom"
+	all, err := quad.ReadAll(nquads.NewReader(bytes.NewReader(text), "generated", nquads.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var sources []quad.Quad
-	r := nquads.NewReader(bytes.NewReader(text), "generated", nquads.Options{})
-	for {
-		q, err := r.ReadQuad()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
+	for _, q := range all {
 		switch q.Predicate {
 		case quad.IRI(typ):
 			if q.Object == quad.IRI("Article") {
