@@ -94,7 +94,7 @@ func syncDir(dir string) error {
 // once. It writes what Cayley's kv.QuadStore would after adding them, every
 // bucket in key order, page by page (boltpages.go):
 //
-//	meta               version, indexes (as kv.Init writes them), size (quads), horizon (last ID)
+//	meta               version, indexes (boltIndexes, as initBolt writes them), size (quads), horizon (last ID)
 //	log                ID → proto.Primitive: nodes 1..N, then quads N+1..N+Q
 //	v<h0><h1>          value hash → node ID (uvarint)
 //	n<h0><h1>          value hash → reference count (uvarint)
@@ -133,7 +133,7 @@ type bucketWriter interface {
 }
 
 // writeBuckets writes enc's quads in Cayley's kv layout into w, over the
-// buckets kv.Init made (base), every log entry stamped now.
+// buckets initBolt made (base), every log entry stamped now.
 func writeBuckets(ctx context.Context, w bucketWriter, enc *encoded, indexes []kv.QuadIndex, base map[string]map[string][]byte, now int64) error {
 	l := newLayout(ctx, w, enc)
 	// Hash the values and sort the quads into each index's order on other
@@ -288,8 +288,8 @@ func (l *layout) writeIndex(ind kv.QuadIndex, order []uint32) error {
 	return nil
 }
 
-// writeMeta writes the meta bucket (kv.Init's keys, the size and the last
-// ID), the mark of a store with no deleted quad, and whatever else kv.Init
+// writeMeta writes the meta bucket (initBolt's keys, the size and the last
+// ID), the mark of a store with no deleted quad, and whatever else initBolt
 // made (empty buckets among them) as it made it.
 func (l *layout) writeMeta(base map[string]map[string][]byte) error {
 	size, horizon := le64(uint64(len(l.qs))), le64(l.nodes+uint64(len(l.qs)))
@@ -325,8 +325,8 @@ func putAll(w bucketWriter, bucket []byte, kvs map[string][]byte) error {
 	return nil
 }
 
-// initialBuckets returns what Cayley's kv.Init writes into a new Bolt
-// store, bucket by bucket, read back from a scratch file at path.
+// initialBuckets returns what initBolt writes into a new Bolt store,
+// bucket by bucket, read back from a scratch file at path.
 func initialBuckets(path string) (map[string]map[string][]byte, error) {
 	os.Remove(path)
 	defer os.Remove(path)
@@ -336,7 +336,7 @@ func initialBuckets(path string) (map[string]map[string][]byte, error) {
 	}
 	defer db.Close()
 	db.DB().NoSync = true // a scratch file: nothing to make durable
-	if err := kv.Init(db, nil); err != nil {
+	if err := initBolt(db); err != nil {
 		return nil, err
 	}
 	out := map[string]map[string][]byte{}

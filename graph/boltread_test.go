@@ -18,6 +18,7 @@ import (
 	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/path"
 	"github.com/cayleygraph/quad"
+	hbolt "github.com/hidal-go/hidalgo/kv/bolt"
 )
 
 // A scan stops soon after its query's context is done, even inside one
@@ -314,26 +315,83 @@ func TestStore_BoltLogPassesMatchCayley(t *testing.T) {
 			t.Error("g.V() on Bolt is not planned as a logScan: the checks above test Cayley's iterator")
 		}
 	})
-	t.Run("quads with a predicate, with a label", func(t *testing.T) {
-		qs := s.QuadStore()
-		for _, c := range []struct {
-			d quad.Direction
-			v quad.Value
-		}{{quad.Predicate, quad.IRI("p/3")}, {quad.Predicate, Name}, {quad.Label, quad.IRI("g/1")}} {
-			ref := qs.ValueOf(c.v)
-			want := quadsOf(t, s.qs, s.qs.QuadIterator(c.d, ref)) // Cayley's own
-			if len(want) < 100 {
-				t.Fatalf("%s %s: %d quads from Cayley's scan, too few to test", c.d, c.v, len(want))
-			}
-			it := qs.QuadIterator(c.d, ref)
-			if _, ok := cgraph.AsShape(it).(sizedShape).IteratorShape.(logScan); !ok {
-				t.Fatalf("%s %s: the scan is %T, not a logScan", c.d, c.v, cgraph.AsShape(it))
-			}
-			if got := quadsOf(t, qs, it); !slices.Equal(got, want) {
-				t.Errorf("%s %s: %d quads, Cayley's scan %d (or they differ)", c.d, c.v, len(got), len(want))
-			}
+	t.Run("quads with a label", func(t *testing.T) {
+		checkLogScan(t, s, quad.Label, quad.IRI("g/1"))
+	})
+	t.Run("quads with a predicate", func(t *testing.T) {
+		for _, p := range []quad.Value{quad.IRI("p/3"), Name} {
+			checkScan[*scan](t, s, quad.Predicate, p)
 		}
 	})
+	t.Run("quads with a predicate, in Cayley's own two indexes", func(t *testing.T) {
+		s := cayleyIndexed(t, 500)
+		checkLogScan(t, s, quad.Predicate, quad.IRI("p/3"))
+	})
+}
+
+// checkLogScan checks that the quads with v in d are read by a logScan,
+// and are those Cayley's own iterator reads from the same file.
+func checkLogScan(t *testing.T, s *Store, d quad.Direction, v quad.Value) {
+	t.Helper()
+	it := checkScan[sizedShape](t, s, d, v)
+	if _, ok := it.IteratorShape.(logScan); !ok {
+		t.Errorf("%s %s: the scan is %T, not a logScan", d, v, it.IteratorShape)
+	}
+}
+
+// checkScan checks that the quads with v in d are read by an iterator of
+// shape S, and are those Cayley's own iterator reads from the same file.
+func checkScan[S cgraph.IteratorShape](t *testing.T, s *Store, d quad.Direction, v quad.Value) S {
+	t.Helper()
+	qs := s.QuadStore()
+	ref := qs.ValueOf(v)
+	want := quadsOf(t, s.qs, s.qs.QuadIterator(d, ref)) // Cayley's own
+	if len(want) < 50 {
+		t.Fatalf("%s %s: %d quads from Cayley's scan, too few to test", d, v, len(want))
+	}
+	it := qs.QuadIterator(d, ref)
+	sh, ok := cgraph.AsShape(it).(S)
+	if !ok {
+		t.Errorf("%s %s: the scan is %T, not a %T", d, v, cgraph.AsShape(it), sh)
+	}
+	if got := quadsOf(t, qs, it); !slices.Equal(got, want) {
+		t.Errorf("%s %s: %d quads, Cayley's scan %d (or they differ)", d, v, len(got), len(want))
+	}
+	return sh
+}
+
+// cayleyIndexed returns a Bolt store that Cayley's kv.Init made, with its
+// two indexes (as cayley init and cayley load make one), holding n quads
+// added through Cayley's writer: <n/i> <p/i%7> "v i" <g/i%3>.
+func cayleyIndexed(t *testing.T, n int) *Store {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "cayley.bolt")
+	db, err := hbolt.Open(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kv.Init(db, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), Config{Backend: Bolt, Address: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	var qs []quad.Quad
+	for i := range n {
+		qs = append(qs, quad.Make(quad.IRI(fmt.Sprintf("n/%d", i)), quad.IRI(fmt.Sprintf("p/%d", i%7)), quad.String(fmt.Sprintf("v %d", i)), quad.IRI(fmt.Sprintf("g/%d", i%3))))
+	}
+	if err := s.Add(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	if s.indexes == nil || len(s.indexes) != len(kv.DefaultQuadIndexes) {
+		t.Fatalf("the store keeps indexes %v, want Cayley's %v", s.indexes, kv.DefaultQuadIndexes)
+	}
+	return s
 }
 
 // quadsOf are the quads it gives, in N-Quads, sorted; it is closed.
@@ -610,7 +668,7 @@ func TestReadTx_IndexCursorMatchesSeek(t *testing.T) {
 }
 
 // BenchmarkStore_BoltLogPasses times the passes over a whole Bolt store's
-// log (stats, EachQuad, g.V().Count(), a scan by predicate) on 300k
+// log (stats, EachQuad, g.V().Count(), a scan by label) on 300k
 // synthetic quads, ours and, under cayley/, the same through Cayley's kv
 // iterators:
 //
@@ -637,9 +695,9 @@ func BenchmarkStore_BoltLogPasses(b *testing.B) {
 			_, err := path.StartPath(s.QuadStore()).Iterate(ctx).Count()
 			return err
 		},
-		"quads with a predicate": func() error {
+		"quads with a label": func() error {
 			qs := s.QuadStore()
-			it := qs.QuadIterator(quad.Predicate, qs.ValueOf(quad.IRI("p/3")))
+			it := qs.QuadIterator(quad.Label, qs.ValueOf(quad.IRI("g/1")))
 			defer it.Close()
 			for it.Next(ctx) {
 			}
@@ -660,8 +718,8 @@ func BenchmarkStore_BoltLogPasses(b *testing.B) {
 	passes["cayley/g.V().Count()"] = func() error {
 		return drain(s.qs.NodesAllIterator(), func(cgraph.Ref) {})
 	}
-	passes["cayley/quads with a predicate"] = func() error {
-		return drain(s.qs.QuadIterator(quad.Predicate, s.qs.ValueOf(quad.IRI("p/3"))), func(cgraph.Ref) {})
+	passes["cayley/quads with a label"] = func() error {
+		return drain(s.qs.QuadIterator(quad.Label, s.qs.ValueOf(quad.IRI("g/1"))), func(cgraph.Ref) {})
 	}
 	for _, name := range slices.Sorted(maps.Keys(passes)) {
 		b.Run(name, func(b *testing.B) {
@@ -692,5 +750,72 @@ func TestIndexKey(t *testing.T) {
 		if cap(bucket) != len(bucket) {
 			t.Errorf("%v: the bucket's name can grow into its key", tc.ind.Dirs)
 		}
+	}
+}
+
+// A Bolt store this tool makes, by a bulk load or by opening a new file
+// and adding to it, keeps boltIndexes, predicate-subject-object among
+// them, and Cayley's own store on the same file reads the list and keeps
+// that index up to date as it writes.
+func TestStore_NewBoltKeepsThePredicateIndex(t *testing.T) {
+	ctx := context.Background()
+	add := []quad.Quad{quad.MakeIRI("ICE", "p/added", "n/1", ""), quad.MakeIRI("DHS", "p/added", "ICE", "g/1")}
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T) *Store
+	}{
+		{"bulk load", func(t *testing.T) *Store { return loadedBolt(t, "../quads") }},
+		{"new file", func(t *testing.T) *Store {
+			s, err := Open(ctx, Config{Backend: Bolt, Address: filepath.Join(t.TempDir(), "g.bolt")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.open(t)
+			if !slices.EqualFunc(s.indexes, boltIndexes, func(a, b kv.QuadIndex) bool { return slices.Equal(a.Dirs, b.Dirs) }) {
+				t.Fatalf("the store keeps indexes %v, want %v", s.indexes, boltIndexes)
+			}
+			if err := s.Add(ctx, add); err != nil { // through Cayley's writer
+				t.Fatal(err)
+			}
+			qs := s.QuadStore()
+			it := qs.QuadIterator(quad.Predicate, qs.ValueOf(quad.IRI("p/added")))
+			if _, ok := cgraph.AsShape(it).(*scan); !ok {
+				t.Errorf("the predicate's quads are read by %T, not an index scan", cgraph.AsShape(it))
+			}
+			want := []string{add[0].NQuad(), add[1].NQuad()}
+			slices.Sort(want)
+			if got := quadsOf(t, qs, it); !slices.Equal(got, want) {
+				t.Errorf("the predicate index gives %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// recentValues answers for the last ID put in each slot and for no other,
+// an ID 4096 apart included; a transaction without one answers nothing.
+func TestRecentValues(t *testing.T) {
+	var rv recentValues
+	n := uint64(len(rv))
+	rv.put(7, quad.IRI("ICE"))
+	rv.put(8, quad.String("eight"))
+	rv.put(7+n, quad.IRI("DHS")) // the same slot as 7
+	for _, tc := range []struct {
+		id   uint64
+		want quad.Value
+	}{{7 + n, quad.IRI("DHS")}, {7, nil}, {8, quad.String("eight")}, {9, nil}, {8 + n, nil}, {0, nil}} {
+		got, ok := rv.get(tc.id)
+		if ok != (tc.want != nil) || (ok && got != tc.want) {
+			t.Errorf("get(%d) = %v, %v; want %v", tc.id, got, ok, tc.want)
+		}
+	}
+	var none *recentValues
+	none.put(7, quad.IRI("ICE"))
+	if v, ok := none.get(7); ok {
+		t.Errorf("a nil recentValues gave %v", v)
 	}
 }

@@ -296,7 +296,7 @@ func (s *sizedStore) InCounts(ctx context.Context, nodes, preds []cgraph.Ref) (_
 	if b == nil {
 		return out, true, nil
 	}
-	c := b.Cursor()
+	c := &indexCursor{c: b.Cursor()}
 	count := func(prefix []byte) int64 { return countUnder(c, prefix, math.MaxInt64) }
 	for i, n := range nodes {
 		if err := ctx.Err(); err != nil {

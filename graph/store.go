@@ -41,7 +41,7 @@ const boltBackend = "agencygraph-bolt"
 const lockTimeout = 500 * time.Millisecond
 
 func init() {
-	kv.Register(boltBackend, kv.Registration{NewFunc: openBolt, InitFunc: openBolt, IsPersistent: true})
+	kv.Register(boltBackend, kv.Registration{NewFunc: openBolt, InitFunc: initBoltFile, IsPersistent: true})
 	clog.SetLogger(quietLogger{})
 }
 
@@ -368,6 +368,21 @@ func openBolt(path string, opts cgraph.Options) (hkv.KV, error) {
 		h.kv = g
 	}
 	return g, nil
+}
+
+// initBoltFile opens the Bolt file at path and makes it a new store with
+// initBolt's indexes if it holds none. Cayley's kv.Init, which runs next,
+// then finds the store there and leaves it.
+func initBoltFile(path string, opts cgraph.Options) (hkv.KV, error) {
+	db, err := openBolt(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := initBolt(db); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // errClosed is what reads of a closed Bolt store get.
