@@ -48,8 +48,11 @@ type boltReader struct {
 	vals  *otter.Cache[uint64, quad.Value]
 	quads *otter.Cache[quadKey, *proto.Primitive]
 	refs  *otter.Cache[refKey, uint64] // 0: not in the store
-	gen   atomic.Uint64                // odd while a write is under way
-	live  atomic.Bool                  // the store holds no deleted quad (live.go)
+	// counts holds the sizes of large index scans, which the planner asks
+	// for in every query (see sizedStore.count).
+	counts *otter.Cache[countKey, int64]
+	gen    atomic.Uint64 // odd while a write is under way
+	live   atomic.Bool   // the store holds no deleted quad (live.go)
 	// writeMu keeps writes through Cayley's writer one at a time (live.go).
 	writeMu sync.Mutex
 	// A read-only store keeps its read transactions open between reads
@@ -62,8 +65,12 @@ type boltReader struct {
 }
 
 type (
-	quadKey struct{ gen, id uint64 }
-	refKey  struct {
+	quadKey  struct{ gen, id uint64 }
+	countKey struct {
+		gen  uint64
+		scan scanKey
+	}
+	refKey struct {
 		gen uint64
 		v   string // the value in N-Quads syntax
 	}
@@ -93,6 +100,7 @@ func newBoltReader(db *guardedKV, cfg Config) *boltReader {
 			MaximumWeight: quadCacheBytes,
 			Weigher:       func(quadKey, *proto.Primitive) uint32 { return quadWeight },
 		}),
+		counts: otter.Must(&otter.Options[countKey, int64]{MaximumSize: maxCounted}),
 		refs: otter.Must(&otter.Options[refKey, uint64]{
 			MaximumWeight: valueCacheBytes,
 			Weigher:       func(k refKey, _ uint64) uint32 { return valueEntry + uint32(min(len(k.v), 1<<24)) },

@@ -87,7 +87,7 @@ func (k *keyNodesShape) Iterate() cgraph.Scanner {
 // Lookup checks a node by seeking its key when the node comes right after
 // the fixed values and nothing else is tagged; otherwise through the log.
 func (k *keyNodesShape) Lookup() cgraph.Index {
-	if k.pos != len(k.vals) || len(k.tags) > 0 {
+	if !k.seeks() {
 		return cgraph.AsShape(k.slow.BuildIterator(k.built)).Lookup()
 	}
 	p := k.prefix()
@@ -95,7 +95,8 @@ func (k *keyNodesShape) Lookup() cgraph.Index {
 }
 
 // Stats are the slow way's, so that the planner orders a join as it would
-// without the keys, with the size counted from the index. The size is
+// without the keys, with the size counted from the index and, where
+// Lookup seeks a key, the cost of a check as a seek's. The size is
 // exact but not said to be: Cayley's And passes the smallest of its parts'
 // sizes on as its own, exact flag and all, and Count would take it.
 func (k *keyNodesShape) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
@@ -105,8 +106,19 @@ func (k *keyNodesShape) Stats(ctx context.Context) (cgraph.IteratorCosts, error)
 	}
 	n := k.qs.count(k.ind, k.vals)
 	st.Size = cgraph.Size{Size: n}
+	if k.seeks() {
+		st.ContainsCost = 2
+	}
 	return st, nil
 }
+
+// seeks says whether Lookup checks a node with one seek of its key (as a
+// scan steps to its next quad, NextCost 2), not through the log. Against
+// the slow way's cost (60 for the assertions of a million quads) the
+// planner walked every assertion to find its rdf:object where it could
+// walk the predicate's quads and check each subject (0.16 s against 0.10 s
+// cold).
+func (k *keyNodesShape) seeks() bool { return k.pos == len(k.vals) && len(k.tags) == 0 }
 
 func (k *keyNodesShape) Optimize(context.Context) (cgraph.IteratorShape, bool) { return k, false }
 

@@ -502,10 +502,40 @@ type predicateLinks struct {
 func (l predicateLinks) BuildIterator(qs cgraph.QuadStore) cgraph.Iterator {
 	through := fixedIndexer{qs: l.qs, fixed: map[quad.Direction]uint64{quad.Predicate: uint64(l.pred)}}
 	links := iterator.NewLinksTo(through, l.nodes.BuildIterator(qs), l.dir)
-	return iterator.NewAnd(links, l.qs.QuadIterator(quad.Predicate, l.pred))
+	hop := cgraph.NewLegacy(predicateHop{cgraph.AsShape(links)}, nil)
+	return iterator.NewAnd(hop, l.qs.QuadIterator(quad.Predicate, l.pred))
 }
 
 func (l predicateLinks) Optimize(shape.Optimizer) (shape.Shape, bool) { return l, false }
+
+// predicateHop is Cayley's LinksTo through one predicate, sized at a quad
+// per node where Cayley guesses twenty: a node has few quads with any one
+// predicate (an assertion one rdf:object). The join above it weighs this
+// size against the predicate's quads, counted exactly in the
+// predicate-subject-object index, to choose which side to walk. Against
+// twenty a node it walked all 74,950 names of the movie data to find
+// those of 198 films (3-hop served 0.9 -> 4.9 ms); at one, it walks the
+// 48 conflictsWith quads rather than look at 74,781 assertions.
+type predicateHop struct{ cgraph.IteratorShape }
+
+func (h predicateHop) Stats(ctx context.Context) (cgraph.IteratorCosts, error) {
+	st, err := h.IteratorShape.Stats(ctx)
+	if err != nil || st.Size.Exact { // counted node by node: a fixed set
+		return st, err
+	}
+	nodes, err := h.SubIterators()[0].Stats(ctx)
+	st.Size = cgraph.Size{Size: nodes.Size.Size}
+	return st, err
+}
+
+// Optimize keeps the wrapper, unless the hop turned out empty.
+func (h predicateHop) Optimize(ctx context.Context) (cgraph.IteratorShape, bool) {
+	o, changed := h.IteratorShape.Optimize(ctx)
+	if iterator.IsNull2(o) {
+		return o, true
+	}
+	return predicateHop{o}, changed
+}
 
 // fixedIndexer is the store seen through some fixed values: a node's quads
 // in a direction are only those that also hold the fixed values, read from
@@ -607,14 +637,32 @@ func (s *sizedStore) count(ind kv.QuadIndex, vals []uint64) int64 {
 		s.sizes.Store(k, n)
 		return n
 	}
+	gen := s.bolt.gen.Load()
+	if n, ok := s.bolt.counts.GetIfPresent(countKey{gen, k}); ok {
+		s.sizes.Store(k, n)
+		return n
+	}
 	bucket, prefix := indexKey(ind, vals)
 	n, err := s.bolt.countIndex(bucket, prefix, maxCount)
 	if err != nil {
 		n = maxCount
 	}
 	s.sizes.Store(k, n)
+	if n >= keptCount && gen&1 == 0 {
+		s.bolt.counts.Set(countKey{gen, k}, n)
+	}
 	return n
 }
+
+// A count of keptCount quads or more is kept for the queries that follow,
+// until the store is written to: counting reads every entry under the key,
+// and a predicate's are tens of thousands (the movie data's 3-hop counted
+// 211,687 names and starring quads in each query, 4 of its 5 ms served).
+// Smaller counts cost less than the lookup. At most maxCounted are kept.
+const (
+	keptCount  = 1024
+	maxCounted = 4096
+)
 
 // countIDs counts the varints in an index entry.
 func countIDs(b []byte) int64 {
