@@ -565,11 +565,11 @@ func TestStore_BoltReadOnlyKeepsTransactions(t *testing.T) {
 	w.Close()
 }
 
-// logEntry steps its cursor to nearby IDs and searches for the rest; either
+// A log cursor steps to nearby IDs and searches for the rest; either
 // way it must give what a plain Get gives: for IDs in order, over the gaps
 // that deleted values leave in the log, backwards, missing (0, past the
 // horizon) and again.
-func TestReadTx_LogEntryMatchesGet(t *testing.T) {
+func TestLogCursor_EntryMatchesGet(t *testing.T) {
 	var text strings.Builder
 	var gone []quad.Quad
 	for i := range 40 {
@@ -606,7 +606,7 @@ func TestReadTx_LogEntryMatchesGet(t *testing.T) {
 		if want == nil {
 			missing++
 		}
-		if got := tx.logEntry(id); !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+		if got := tx.quadLog.entry(tx.log, id); !bytes.Equal(got, want) || (got == nil) != (want == nil) {
 			t.Fatalf("log entry %d after %v: got %d bytes, want %d (Get)", id, ids[:i], len(got), len(want))
 		}
 	}
