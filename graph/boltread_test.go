@@ -866,16 +866,13 @@ func TestStore_PredicateHopWalksTheSmallerSide(t *testing.T) {
 			}
 			got := values(t, qs, tc.path(path.StartPath(qs, from)))
 			want := values(t, m.QuadStore(), tc.path(path.StartPath(m.QuadStore(), from)))
-			slices.SortFunc(got, compareValues)
-			slices.SortFunc(want, compareValues)
+			got, want = sorted(got), sorted(want)
 			if len(want) == 0 || !slices.Equal(got, want) {
 				t.Errorf("got %q, the memory store %q", got, want)
 			}
 		})
 	}
 }
-
-func compareValues(a, b quad.Value) int { return strings.Compare(quad.StringOf(a), quad.StringOf(b)) }
 
 // hopJoin finds the join of a predicateHop in sh and returns the side it
 // walks.

@@ -11,7 +11,6 @@ import (
 	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/shape"
 	"github.com/cayleygraph/quad"
-	hkv "github.com/hidal-go/hidalgo/kv"
 )
 
 // keyNodes is the nodes in one direction of the quads under an index key
@@ -77,11 +76,9 @@ type keyNodesShape struct {
 
 func (k *keyNodesShape) String() string { return fmt.Sprintf("BoltKeyNodes(%v, %d)", k.ind, k.pos) }
 
-func (k *keyNodesShape) prefix() hkv.Key { return k.ind.Key(k.vals) }
-
 func (k *keyNodesShape) Iterate() cgraph.Scanner {
-	p := k.prefix()
-	return &keyNext{k: k, bucket: p[0], prefix: p[1]}
+	bucket, prefix := indexKey(k.ind, k.vals)
+	return &keyNext{k: k, bucket: bucket, prefix: prefix}
 }
 
 // Lookup checks a node by seeking its key when the node comes right after
@@ -90,8 +87,8 @@ func (k *keyNodesShape) Lookup() cgraph.Index {
 	if !k.seeks() {
 		return cgraph.AsShape(k.slow.BuildIterator(k.built)).Lookup()
 	}
-	p := k.prefix()
-	return &keyContains{k: k, bucket: p[0], prefix: p[1]}
+	bucket, prefix := indexKey(k.ind, k.vals)
+	return &keyContains{k: k, bucket: bucket, prefix: prefix}
 }
 
 // Stats are the slow way's, so that the planner orders a join as it would

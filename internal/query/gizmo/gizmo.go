@@ -200,9 +200,9 @@ const pipeRows = 256
 // batch of results at a time, so that walking the store and naming what it
 // finds use two cores: on a cold whole-graph answer the two took about as
 // long as each other, and the change took a cold `conflicts` (then a
-// TagArray over every assertion) to 0.7× its time. A
-// small answer starts no goroutine: handing over cost 10–34 % of a
-// saved query of a few hundred rows. A panic in emit comes back as the
+// TagArray over every assertion) to 0.7× its time. A small answer starts
+// no goroutine: handing over cost 10–34 % of a saved query of a few
+// hundred rows. A panic in emit comes back as the
 // error, as a bad script must not bring the process down.
 func pipelined[T any](iterate func(func(T)) error, emit func(T)) error {
 	var (
